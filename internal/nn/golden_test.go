@@ -19,7 +19,7 @@ type torchGolden struct {
 			Grad      []float32
 		}
 	} `json:"cross_entropy"`
-	GELU struct{ X, Y, Grad []float32 } `json:"gelu"`
+	GELU  struct{ X, Y, Grad []float32 } `json:"gelu"`
 	Optim struct {
 		W0    []float32
 		Grads [][]float32
