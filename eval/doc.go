@@ -1,8 +1,34 @@
 // Package eval measures classifiers beyond accuracy, with scikit-learn's
-// definitions and edge cases: threshold-free ranking metrics (ROC and
-// precision–recall curves, ROC AUC, average precision), the alert-triage
-// metrics a security team reports (precision@K, recall@K, recall at a fixed
-// false-positive rate) and the confusion matrix.
+// definitions and edge cases: label metrics (accuracy, balanced accuracy,
+// precision, recall and F1 with every averaging, the confusion matrix,
+// Matthews correlation), threshold-free ranking metrics (ROC and
+// precision–recall curves, ROC AUC binary and one-vs-rest, average
+// precision), probability metrics (log loss, Brier score, calibration curve,
+// expected calibration error) and the alert-triage metrics a security team
+// reports (precision@K, recall@K, recall at a fixed false-positive rate).
+//
+// # Label metrics
+//
+// Accuracy misleads whenever classes are unbalanced: on a test set with 1%
+// attacks, "never an attack" scores 99%. Balanced accuracy (mean per-class
+// recall) and MCC (the correlation between truth and prediction, 0 for any
+// constant guess) cannot be gamed that way. Precision TP/(TP+FP) and recall
+// TP/(TP+FN) are per class; PRFOptions.Average combines them: Binary (class
+// 1 only), Micro (pool the counts; equals accuracy for single-label data),
+// Macro (every class equal) or Weighted (by support). When a ratio's
+// denominator is zero — a class never predicted, or never present —
+// scikit-learn substitutes zero_division; PRFOptions.ZeroDivision does the
+// same, with the same default 0.
+//
+// # Probability metrics
+//
+// A probability is a claim that can be checked: of the samples given 0.8,
+// about 80% should be positive. Log loss (cross-entropy) and the Brier score
+// are proper scoring rules, minimised only by the true probabilities. The
+// calibration curve bins predictions and compares each bin's mean predicted
+// probability with its observed frequency (a reliability diagram); ECE is the
+// sample-weighted mean gap. Modern networks tend to be over-confident (Guo
+// et al. 2017), which accuracy never shows.
 //
 // # Ranking metrics
 //
@@ -44,7 +70,11 @@
 // (scripts/golden/eval.py) to a relative 1e-12, including heavy ties, all
 // scores tied and perfect or inverted rankings. ROC curves drop collinear
 // points (drop_intermediate=True) and start at a threshold of max score + 1,
-// as in 1.2. ConfusionMatrix follows confusion_matrix's labels argument.
+// as in 1.2. ConfusionMatrix and the precision/recall family follow the
+// labels argument: it orders and restricts the classes, and classes in it
+// that never occur still count in macro averages. LogLoss clips to machine
+// epsilon and renormalises rows as log_loss does. ECE is not in scikit-learn;
+// its golden values are computed from calibration_curve's bins.
 //
 // # Bad input
 //
@@ -57,7 +87,15 @@
 //
 // All functions are pure; a Ranking is immutable and safe for concurrent use.
 //
-// References: J. A. Hanley, B. J. McNeil, "The meaning and use of the area
+// References: C. Guo, G. Pleiss, Y. Sun, K. Q. Weinberger, "On calibration
+// of modern neural networks", ICML 2017. M. P. Naeini, G. Cooper,
+// M. Hauskrecht, "Obtaining well calibrated probabilities using Bayesian
+// binning", AAAI 2015. B. W. Matthews, "Comparison of the predicted and
+// observed secondary structure of T4 phage lysozyme", BBA 405 (1975);
+// J. Gorodkin, "Comparing two K-category assignments by a K-category
+// correlation coefficient", Comput. Biol. Chem. 28 (2004). G. W. Brier,
+// "Verification of forecasts expressed in terms of probability", Monthly
+// Weather Review 78 (1950). J. A. Hanley, B. J. McNeil, "The meaning and use of the area
 // under a ROC curve", Radiology 143 (1982). J. Davis, M. Goadrich, "The
 // relationship between precision-recall and ROC curves", ICML 2006.
 // T. Saito, M. Rehmsmeier, "The precision-recall plot is more informative

@@ -81,3 +81,84 @@ func TestConfusionMatrixLabels(t *testing.T) {
 	_, err = ConfusionMatrix(nil, nil, nil)
 	require.ErrorIs(t, err, ErrEmpty)
 }
+
+func TestClassificationBadInput(t *testing.T) {
+	three := []int{0, 1, 2}
+	cases := []struct {
+		name string
+		err  func() error
+		want error
+	}{
+		{"binary average on three classes", func() error {
+			_, err := PrecisionRecallF1(three, three, PRFOptions{})
+			return err
+		}, ErrLabel},
+		{"binary average without label 1", func() error {
+			_, err := PrecisionRecallF1([]int{2, 5}, []int{5, 5}, PRFOptions{})
+			return err
+		}, ErrLabel},
+		{"unknown average", func() error {
+			_, err := PrecisionRecallF1(three, three, PRFOptions{Average: 9})
+			return err
+		}, ErrArgument},
+		{"empty labels", func() error {
+			_, err := PerClassPRF(three, three, PRFOptions{Labels: []int{}})
+			return err
+		}, ErrArgument},
+		{"prf lengths", func() error {
+			_, err := PrecisionRecallF1(three, three[:2], PRFOptions{Average: Macro})
+			return err
+		}, ErrLength},
+		{"accuracy empty", func() error { _, err := Accuracy(nil, nil); return err }, ErrEmpty},
+		{"mcc lengths", func() error { _, err := MCC(three, nil); return err }, ErrLength},
+		{"balanced accuracy empty", func() error { _, err := BalancedAccuracy(nil, nil); return err }, ErrEmpty},
+		{"log loss one class", func() error {
+			_, err := LogLoss([]int{1, 1}, [][]float64{{0.2, 0.8}, {0.3, 0.7}}, nil)
+			return err
+		}, ErrLabel},
+		{"log loss columns", func() error {
+			_, err := LogLoss(three, [][]float64{{0.5, 0.5}, {0.5, 0.5}, {0.5, 0.5}}, nil)
+			return err
+		}, ErrLength},
+		{"log loss ragged", func() error {
+			_, err := LogLoss([]int{0, 1}, [][]float64{{0.5, 0.5}, {1}}, nil)
+			return err
+		}, ErrLength},
+		{"log loss label outside labels", func() error {
+			_, err := LogLoss([]int{0, 3}, [][]float64{{0.5, 0.5}, {0.5, 0.5}}, []int{0, 1})
+			return err
+		}, ErrLabel},
+		{"log loss NaN", func() error {
+			_, err := LogLoss([]int{0, 1}, [][]float64{{0.5, 0.5}, {math.NaN(), 0.5}}, nil)
+			return err
+		}, ErrNaN},
+		{"ovr rows not probabilities", func() error {
+			_, err := ROCAUCOvR(three, [][]float64{{0.5, 0.5, 0.5}, {0.2, 0.3, 0.5}, {0.1, 0.1, 0.8}}, nil, Macro)
+			return err
+		}, ErrArgument},
+		{"ovr class absent from y_true", func() error {
+			_, err := ROCAUCOvR([]int{0, 2, 0}, [][]float64{{0.5, 0.2, 0.3}, {0.2, 0.3, 0.5}, {0.1, 0.1, 0.8}}, []int{0, 1, 2}, Macro)
+			return err
+		}, ErrOneClass},
+		{"ovr binary average", func() error {
+			_, err := ROCAUCOvR(three, [][]float64{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, nil, Binary)
+			return err
+		}, ErrArgument},
+		{"brier probability above 1", func() error { _, err := BrierScore([]int{0, 1}, []float64{0.5, 1.5}); return err }, ErrArgument},
+		{"brier label", func() error { _, err := BrierScore([]int{0, 2}, []float64{0.5, 0.5}); return err }, ErrLabel},
+		{"calibration bins", func() error {
+			_, err := CalibrationCurve([]int{0, 1}, []float64{0.5, 0.5}, CalibrationOptions{Bins: -1})
+			return err
+		}, ErrArgument},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { require.ErrorIs(t, c.err(), c.want) })
+	}
+}
+
+func TestMCCDegenerateIsZero(t *testing.T) {
+	// A constant prediction has no variance: scikit-learn defines MCC as 0.
+	m, err := MCC([]int{0, 1, 1, 0}, []int{1, 1, 1, 1})
+	require.NoError(t, err)
+	require.Zero(t, m)
+}

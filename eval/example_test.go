@@ -42,3 +42,35 @@ func ExampleConfusionMatrix() {
 	// Output:
 	// TN FP FN TP: 2 1 1 2
 }
+
+// Macro and micro averages answer different questions when classes are
+// unbalanced: micro is dominated by the big class, macro weighs each class
+// the same.
+func ExamplePrecisionRecallF1() {
+	yTrue := []int{0, 0, 0, 0, 0, 0, 1, 1, 2, 2}
+	yPred := []int{0, 0, 0, 0, 0, 0, 0, 1, 0, 2}
+	for _, avg := range []eval.Average{eval.Micro, eval.Macro, eval.Weighted} {
+		s, _ := eval.PrecisionRecallF1(yTrue, yPred, eval.PRFOptions{Average: avg})
+		fmt.Printf("%-8v precision %.3f recall %.3f F1 %.3f\n", avg, s.Precision, s.Recall, s.F1)
+	}
+	// Output:
+	// micro    precision 0.800 recall 0.800 F1 0.800
+	// macro    precision 0.917 recall 0.667 F1 0.730
+	// weighted precision 0.850 recall 0.800 F1 0.781
+}
+
+// A model that says 0.9 but is right only half the time is over-confident;
+// the calibration curve and ECE show it, accuracy does not.
+func ExampleCalibrationCurve() {
+	yTrue := []int{1, 0, 1, 0, 1, 1, 0, 0}
+	prob := []float64{0.9, 0.9, 0.9, 0.9, 0.1, 0.2, 0.1, 0.2}
+	c, _ := eval.CalibrationCurve(yTrue, prob, eval.CalibrationOptions{Bins: 5})
+	for i := range c.Count {
+		fmt.Printf("predicted %.2f observed %.2f (n=%d)\n", c.ProbPred[i], c.ProbTrue[i], c.Count[i])
+	}
+	fmt.Printf("ECE %.3f\n", c.ECE())
+	// Output:
+	// predicted 0.15 observed 0.50 (n=4)
+	// predicted 0.90 observed 0.50 (n=4)
+	// ECE 0.375
+}

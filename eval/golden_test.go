@@ -13,7 +13,50 @@ import (
 // sklearnGolden is testdata/sklearn_golden.json, written by
 // scripts/golden/eval.py.
 type sklearnGolden struct {
-	Binary []binaryGolden
+	Binary      []binaryGolden
+	Labelled    []labelledGolden
+	Proba       []probaGolden
+	Calibration []calibrationGolden
+}
+
+type labelledGolden struct {
+	Name             string
+	Y, Pred, Labels  []int
+	Accuracy         float64
+	BalancedAccuracy float64 `json:"balanced_accuracy"`
+	MCC              float64
+	Confusion        [][]int
+	PRF              []struct {
+		Average               string
+		ZeroDivision          float64         `json:"zero_division"`
+		Precision, Recall, F1 json.RawMessage // a number, or per class a list
+		Support               []int
+	}
+}
+
+type probaGolden struct {
+	Name           string
+	Y, Labels      []int
+	Proba          [][]float64
+	LogLoss        float64  `json:"log_loss"`
+	AUCOvRMacro    *float64 `json:"auc_ovr_macro"`
+	AUCOvRWeighted *float64 `json:"auc_ovr_weighted"`
+	AUCOvRMicro    *float64 `json:"auc_ovr_micro"`
+}
+
+type calibrationGolden struct {
+	Name   string
+	Y      []int
+	Prob   []float64
+	Brier  float64
+	Curves []struct {
+		Bins     int
+		Strategy string
+		ProbTrue []float64 `json:"prob_true"`
+		ProbPred []float64 `json:"prob_pred"`
+		Count    []int
+		ECE      float64
+	}
 }
 
 type binaryGolden struct {

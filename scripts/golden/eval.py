@@ -15,6 +15,7 @@ import numpy as np
 import scipy.stats
 import sklearn
 from sklearn import metrics
+from sklearn.calibration import calibration_curve
 
 rng = np.random.default_rng(20261125)
 
@@ -82,7 +83,111 @@ binary.append(binary_case("only_negatives", [0, 0, 0, 0], [0.2, 0.5, 0.5, 0.9]))
 binary.append(binary_case("large_tied", *(lambda yy: (yy, np.round(rng.random(5000) + 0.3 * yy, 2)))(
     (rng.random(5000) < 0.02).astype(int))))
 
-out = {"sklearn_version": sklearn.__version__, "binary": binary}
+
+
+def label_case(name, y, pred, labels=None):
+    case = {"name": name, "y": list(map(int, y)), "pred": list(map(int, pred)), "labels": labels,
+            "accuracy": float(metrics.accuracy_score(y, pred)),
+            "balanced_accuracy": float(metrics.balanced_accuracy_score(y, pred)),
+            "mcc": float(metrics.matthews_corrcoef(y, pred)),
+            "confusion": metrics.confusion_matrix(y, pred, labels=labels).tolist(),
+            "prf": []}
+    binary_ok = len(set(y) | set(pred)) <= 2 and (1 in set(y) | set(pred) or len(set(y) | set(pred)) < 2)
+    for avg in ("binary", "micro", "macro", "weighted", None):
+        if avg == "binary" and not binary_ok:
+            continue
+        for zd in (0, 1):
+            p, r, f, s = metrics.precision_recall_fscore_support(
+                y, pred, average=avg, labels=labels, zero_division=zd)
+            entry = {"average": avg or "none", "zero_division": zd}
+            if avg is None:
+                entry.update(precision=floats(p), recall=floats(r), f1=floats(f), support=s.tolist())
+            else:
+                entry.update(precision=float(p), recall=float(r), f1=float(f))
+            case["prf"].append(entry)
+    return case
+
+
+labelled = []
+y = rng.integers(0, 4, 200)
+pred = np.where(rng.random(200) < 0.6, y, rng.integers(0, 4, 200))
+labelled.append(label_case("multiclass", y, pred))
+labelled.append(label_case("multiclass_labels_subset", y, pred, [2, 0]))
+labelled.append(label_case("multiclass_absent_label", y, pred, [0, 1, 5]))
+labelled.append(label_case("never_predicts_3", y, np.minimum(pred, 2)))
+labelled.append(label_case("pred_only_class", [0, 0, 1, 1, 1], [0, 2, 1, 1, 0]))
+yb = rng.integers(0, 2, 100)
+labelled.append(label_case("binary", yb, np.where(rng.random(100) < 0.7, yb, 1 - yb)))
+labelled.append(label_case("binary_no_positive_pred", yb, np.zeros(100, dtype=int)))
+labelled.append(label_case("all_negative", [0, 0, 0, 0], [0, 0, 0, 0]))
+labelled.append(label_case("constant_wrong", [0, 0, 1, 1], [1, 1, 1, 1]))
+labelled.append(label_case("labels_2_5", [2, 5, 5, 2, 5], [5, 5, 2, 2, 5]))
+
+
+def proba_case(name, y, proba, labels=None):
+    proba = np.asarray(proba, dtype=float)
+    case = {"name": name, "y": list(map(int, y)), "proba": proba.tolist(), "labels": labels,
+            "log_loss": float(metrics.log_loss(y, proba, labels=labels))}
+    if proba.ndim == 2 and proba.shape[1] > 2 and labels is None:
+        for avg in ("macro", "weighted", "micro"):
+            case["auc_ovr_" + avg] = float(metrics.roc_auc_score(
+                y, proba, multi_class="ovr", average=avg))
+    return case
+
+
+def dirichlet_rows(n, k, sharp, y):
+    logits = rng.normal(size=(n, k))
+    logits[np.arange(n), y] += sharp
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+proba = []
+y = rng.integers(0, 4, 150)
+proba.append(proba_case("four_classes", y, dirichlet_rows(150, 4, 1.5, y)))
+y3 = rng.integers(0, 3, 60)
+p3 = dirichlet_rows(60, 3, 1.0, y3)
+p3[:5] = np.eye(3)[(y3[:5] + 1) % 3]  # confident mistakes: clipping matters
+p3[5:10] = np.eye(3)[y3[5:10]]
+proba.append(proba_case("three_classes_extremes", y3, p3))
+yy = np.array([0, 2, 2, 0, 2])
+proba.append(proba_case("labels_arg_absent_class", yy, dirichlet_rows(5, 3, 1.0, yy), labels=[0, 1, 2]))
+yb = rng.integers(0, 2, 80)
+pb = 1 / (1 + np.exp(-(rng.normal(size=80) + 2 * yb - 1)))
+proba.append(proba_case("binary_one_column", yb, pb[:, None]))
+proba.append(proba_case("binary_two_columns", yb, np.c_[1 - pb, pb]))
+
+
+def calibration_case(name, y, p):
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    case = {"name": name, "y": y.tolist(), "prob": floats(p),
+            "brier": float(metrics.brier_score_loss(y, p)), "curves": []}
+    for bins in (5, 10):
+        for strategy in ("uniform", "quantile"):
+            pt, pp = calibration_curve(y, p, n_bins=bins, strategy=strategy)
+            # ECE with the same bins (not in sklearn): weights from bin counts.
+            if strategy == "quantile":
+                edges = np.percentile(p, np.linspace(0, 1, bins + 1) * 100)
+            else:
+                edges = np.linspace(0.0, 1.0, bins + 1)
+            ids = np.searchsorted(edges[1:-1], p)
+            counts = np.bincount(ids, minlength=len(edges))
+            counts = counts[counts != 0]
+            ece = float(np.sum(counts / len(p) * np.abs(pt - pp)))
+            case["curves"].append({"bins": bins, "strategy": strategy, "prob_true": floats(pt),
+                                   "prob_pred": floats(pp), "count": counts.tolist(), "ece": ece})
+    return case
+
+
+calibration = []
+yb = rng.integers(0, 2, 300)
+calibration.append(calibration_case("overconfident", yb, np.clip(0.5 + (yb - 0.5) * rng.random(300) * 1.6 + rng.normal(0, 0.2, 300), 0, 1)))
+calibration.append(calibration_case("on_edges", [0, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0], [0, 0.2, 0.4, 0.6, 0.8, 1, 0.2, 0.4, 0.5, 0.1, 0.3]))
+calibration.append(calibration_case("rounded", yb[:97], np.round(rng.random(97), 1)))
+
+out = {"sklearn_version": sklearn.__version__, "binary": binary, "labelled": labelled,
+       "proba": proba, "calibration": calibration}
 
 with open("eval/testdata/sklearn_golden.json", "w") as f:
     json.dump(out, f, indent=None, separators=(",", ":"))
