@@ -15,8 +15,9 @@ import (
 	"github.com/mlprep/mlprep/internal/nn"
 )
 
-// maxLine bounds one input line (a Cora content line is about 2.9 kB).
-const maxLine = 16 << 20
+// maxLine bounds one input line (a Cora content line is about 2.9 kB; 1 MiB
+// holds half a million features).
+const maxLine = 1 << 20
 
 // LoadCora reads the Cora citation graph in the LINQS/pygcn plain-text
 // format from dir, or from the shared data directory's cora/ when dir is ""
