@@ -26,12 +26,14 @@ type GCNConv struct {
 	W, B      *nn.Param
 	adj, adjT *CSR
 
-	x  *nn.Mat // dense input of the last Forward
-	xs *CSR    // sparse input of the last ForwardSparse
+	x  *nn.Mat // dense input of the last forward
+	xs *CSR    // sparse input of the last forward
 
 	// Scratch reused across calls: Wᵀ for the sparse products, the
-	// transformed input Z = x Wᵀ, its gradient, and Wᵀ's gradient.
-	wt, z, dz, dwt *nn.Mat
+	// transformed input Z = x Wᵀ and its gradient, and compact copies for
+	// dense products on a subset of rows.
+	wt, z, dz       *nn.Mat
+	xc, zc, dzc, dd []float32
 }
 
 // NewGCNConv returns an in→out convolution over the normalised adjacency adj
@@ -61,7 +63,7 @@ func (c *GCNConv) Out() int { return c.W.Value.Rows }
 // unused: the layer behaves the same in training and evaluation.
 func (c *GCNConv) Forward(x *nn.Mat, train bool) *nn.Mat {
 	y := nn.NewMat(c.adj.Rows, c.Out())
-	c.forwardInto(y, x)
+	c.forward(y, x, nil, nil)
 	return y
 }
 
@@ -69,39 +71,8 @@ func (c *GCNConv) Forward(x *nn.Mat, train bool) *nn.Mat {
 // layer keeps (not copies) until the next forward.
 func (c *GCNConv) ForwardSparse(x *CSR) *nn.Mat {
 	y := nn.NewMat(c.adj.Rows, c.Out())
-	c.forwardSparseInto(y, x)
+	c.forwardSparse(y, x, nil, nil)
 	return y
-}
-
-func (c *GCNConv) forwardInto(y, x *nn.Mat) {
-	if x.Rows != c.adj.Rows || x.Cols != c.In() {
-		panic(fmt.Sprintf("gcn: GCNConv forward: input %s, adjacency %s, weight %s", x.Shape(), c.adj.Shape(), c.W.Value.Shape()))
-	}
-	c.x, c.xs = x, nil
-	c.z = reuse(c.z, x.Rows, c.Out())
-	nn.Gemm(false, true, 1, x, c.W.Value, 0, c.z)
-	c.propagate(y)
-}
-
-func (c *GCNConv) forwardSparseInto(y *nn.Mat, x *CSR) {
-	if x.Rows != c.adj.Rows || x.Cols != c.In() {
-		panic(fmt.Sprintf("gcn: GCNConv forward: sparse input %s, adjacency %s, weight %s", x.Shape(), c.adj.Shape(), c.W.Value.Shape()))
-	}
-	c.x, c.xs = nil, x
-	c.wt = reuse(c.wt, c.In(), c.Out())
-	transposeInto(c.wt, c.W.Value)
-	c.z = reuse(c.z, x.Rows, c.Out())
-	x.MulDense(c.z, c.wt)
-	c.propagate(y)
-}
-
-// propagate sets y = Â z + b.
-func (c *GCNConv) propagate(y *nn.Mat) {
-	c.adj.MulDense(y, c.z)
-	b := c.B.Value.Data
-	for i := 0; i < y.Rows; i++ {
-		axpy(y.Row(i), 1, b)
-	}
 }
 
 // Backward adds dW = (Âᵀ dy)ᵀ x and db = Σ dy to the gradients (unless
@@ -111,12 +82,56 @@ func (c *GCNConv) Backward(dy *nn.Mat) *nn.Mat {
 	if c.x != nil {
 		dx = nn.NewMat(c.x.Rows, c.In())
 	}
-	c.backwardInto(dx, dy)
+	c.backward(dx, dy, nil, nil)
 	return dx
 }
 
-// backwardInto adds the parameter gradients and, unless dx is nil, sets dx.
-func (c *GCNConv) backwardInto(dx, dy *nn.Mat) {
+// Params returns W and b.
+func (c *GCNConv) Params() []*nn.Param { return []*nn.Param{c.W, c.B} }
+
+// forward sets z = x Wᵀ on the rows zRows and y = Â z + b on the rows yRows
+// (nil: all rows); Â's rows yRows must only reach into zRows.
+func (c *GCNConv) forward(y, x *nn.Mat, zRows, yRows []int) {
+	if x.Rows != c.adj.Rows || x.Cols != c.In() {
+		panic(fmt.Sprintf("gcn: GCNConv forward: input %s, adjacency %s, weight %s", x.Shape(), c.adj.Shape(), c.W.Value.Shape()))
+	}
+	c.x, c.xs = x, nil
+	c.z = reuse(c.z, x.Rows, c.Out())
+	if zRows == nil {
+		nn.Gemm(false, true, 1, x, c.W.Value, 0, c.z)
+	} else {
+		xc, zc := view(&c.xc, len(zRows), c.In()), view(&c.zc, len(zRows), c.Out())
+		gatherRows(xc, x, zRows)
+		nn.Gemm(false, true, 1, xc, c.W.Value, 0, zc)
+		scatterRows(c.z, zc, zRows)
+	}
+	c.propagate(y, yRows)
+}
+
+// forwardSparse is forward for sparse x.
+func (c *GCNConv) forwardSparse(y *nn.Mat, x *CSR, zRows, yRows []int) {
+	if x.Rows != c.adj.Rows || x.Cols != c.In() {
+		panic(fmt.Sprintf("gcn: GCNConv forward: sparse input %s, adjacency %s, weight %s", x.Shape(), c.adj.Shape(), c.W.Value.Shape()))
+	}
+	c.x, c.xs = nil, x
+	c.wt = reuse(c.wt, c.In(), c.Out())
+	transposeInto(c.wt, c.W.Value)
+	c.z = reuse(c.z, x.Rows, c.Out())
+	x.mulDenseRows(c.z, c.wt, zRows)
+	c.propagate(y, yRows)
+}
+
+// propagate sets y = Â z + b on the rows listed (nil: all).
+func (c *GCNConv) propagate(y *nn.Mat, rows []int) {
+	c.adj.mulDenseRows(y, c.z, rows)
+	b := c.B.Value.Data
+	eachRow(rows, y.Rows, func(i int) { axpy(y.Row(i), 1, b) })
+}
+
+// backward adds the parameter gradients and, unless dx is nil, sets dx on
+// the rows dzRows. dy must be zero outside dyRows, and dzRows must hold
+// every row Âᵀ's rows reach from dyRows (nil: all rows).
+func (c *GCNConv) backward(dx, dy *nn.Mat, dyRows, dzRows []int) {
 	if c.x == nil && c.xs == nil {
 		panic("gcn: GCNConv backward before forward")
 	}
@@ -125,35 +140,44 @@ func (c *GCNConv) backwardInto(dx, dy *nn.Mat) {
 	}
 	if !c.B.Frozen {
 		g := c.B.Grad.Data
-		for i := 0; i < dy.Rows; i++ {
-			axpy(g, 1, dy.Row(i))
-		}
+		eachRow(dyRows, dy.Rows, func(i int) { axpy(g, 1, dy.Row(i)) })
 	}
 	c.dz = reuse(c.dz, dy.Rows, dy.Cols)
-	c.adjT.MulDense(c.dz, dy)
+	c.adjT.mulDenseRows(c.dz, dy, dzRows)
 	if c.xs != nil {
 		if !c.W.Frozen {
-			c.dwt = reuse(c.dwt, c.In(), c.Out())
-			c.xs.MulTransDense(c.dwt, c.dz)
+			dwt := view(&c.dd, c.In(), c.Out())
+			c.xs.mulTransDenseRows(dwt, c.dz, dzRows)
 			g := c.W.Grad
-			for i := 0; i < c.dwt.Rows; i++ {
-				for j, v := range c.dwt.Row(i) {
+			for i := 0; i < dwt.Rows; i++ {
+				for j, v := range dwt.Row(i) {
 					g.Data[j*g.Cols+i] += v
 				}
 			}
 		}
 		return
 	}
+	dz, x := c.dz, c.x
+	if dzRows != nil {
+		dz = view(&c.dzc, len(dzRows), c.Out())
+		gatherRows(dz, c.dz, dzRows)
+		x = view(&c.xc, len(dzRows), c.In())
+		gatherRows(x, c.x, dzRows)
+	}
 	if !c.W.Frozen {
-		nn.Gemm(true, false, 1, c.dz, c.x, 1, c.W.Grad)
+		nn.Gemm(true, false, 1, dz, x, 1, c.W.Grad)
 	}
-	if dx != nil {
-		nn.Gemm(false, false, 1, c.dz, c.W.Value, 0, dx)
+	if dx == nil {
+		return
 	}
+	if dzRows == nil {
+		nn.Gemm(false, false, 1, dz, c.W.Value, 0, dx)
+		return
+	}
+	dxc := view(&c.xc, len(dzRows), c.In())
+	nn.Gemm(false, false, 1, dz, c.W.Value, 0, dxc)
+	scatterRows(dx, dxc, dzRows)
 }
-
-// Params returns W and b.
-func (c *GCNConv) Params() []*nn.Param { return []*nn.Param{c.W, c.B} }
 
 // reuse returns m if it is rows×cols, else a new zeroed matrix of that shape.
 func reuse(m *nn.Mat, rows, cols int) *nn.Mat {
@@ -161,6 +185,15 @@ func reuse(m *nn.Mat, rows, cols int) *nn.Mat {
 		return m
 	}
 	return nn.NewMat(rows, cols)
+}
+
+// view returns a rows×cols matrix over *buf, growing it when needed. The
+// contents are unspecified.
+func view(buf *[]float32, rows, cols int) *nn.Mat {
+	if cap(*buf) < rows*cols {
+		*buf = make([]float32, rows*cols)
+	}
+	return nn.MatFrom(rows, cols, (*buf)[:rows*cols])
 }
 
 // transposeInto writes mᵀ into dst.

@@ -81,10 +81,16 @@ func (s *CSR) MulDense(dst, b *nn.Mat) {
 	if s.Cols != b.Rows || dst.Rows != s.Rows || dst.Cols != b.Cols {
 		panic(fmt.Sprintf("gcn: MulDense: sparse %s times dense %s into %s", s.Shape(), b.Shape(), dst.Shape()))
 	}
-	for i := 0; i < s.Rows; i++ {
+	s.mulDenseRows(dst, b, nil)
+}
+
+// mulDenseRows is MulDense on the rows listed (nil: all); other rows of dst
+// are left as they are.
+func (s *CSR) mulDenseRows(dst, b *nn.Mat, rows []int) {
+	eachRow(rows, s.Rows, func(i int) {
 		cols, vals := s.Row(i)
 		gatherRow(dst.Row(i), cols, vals, b.Data)
-	}
+	})
 }
 
 // gatherRow sets out = Σₖ vals[k]·b[cols[k], :] for a row-major b with
@@ -145,15 +151,21 @@ func (s *CSR) MulTransDense(dst, b *nn.Mat) {
 	if s.Rows != b.Rows || dst.Rows != s.Cols || dst.Cols != b.Cols {
 		panic(fmt.Sprintf("gcn: MulTransDense: sparse %sᵀ times dense %s into %s", s.Shape(), b.Shape(), dst.Shape()))
 	}
+	s.mulTransDenseRows(dst, b, nil)
+}
+
+// mulTransDenseRows is MulTransDense over the rows of s listed (nil: all),
+// as if the other rows of b were zero.
+func (s *CSR) mulTransDenseRows(dst, b *nn.Mat, rows []int) {
 	n := b.Cols
 	dst.Zero()
-	for i := 0; i < s.Rows; i++ {
+	eachRow(rows, s.Rows, func(i int) {
 		src := b.Data[i*n : (i+1)*n]
 		cols, vals := s.Row(i)
 		for k, j := range cols {
 			axpy(dst.Data[int(j)*n:int(j)*n+n], vals[k], src)
 		}
-	}
+	})
 }
 
 // axpy adds a·x into y (len(x) == len(y)).

@@ -141,16 +141,54 @@ func TestModelGradients(t *testing.T) {
 		}
 	}
 	loss := func() float64 {
-		m.rng = nn.NewRand(99)
+		m.seedMasks(nn.NewRand(99))
 		l, _ := maskedCrossEntropy(nil, m.Forward(x, true), labels, train)
 		return l
 	}
-	m.rng = nn.NewRand(99)
+	m.seedMasks(nn.NewRand(99))
 	dlogits := nn.NewMat(12, 3)
 	maskedCrossEntropy(dlogits, m.Forward(x, true), labels, train)
 	m.Backward(dlogits)
 	for _, p := range m.Params() {
+		// A small step keeps every ReLU on its side; float32 rounding then
+		// limits the agreement of tiny gradients, hence the absolute bound.
 		r := nn.GradCheck{Step: 1e-3}.CheckGradient(loss, p.Value.Data, p.Grad.Data)
-		require.Lessf(t, r.MaxRelErr, 2e-2, "%s: worst coordinate %d, max abs error %g", p.Name, r.Worst, r.MaxAbsErr)
+		require.Truef(t, r.MaxRelErr < 1e-2 || r.MaxAbsErr < 1e-4, "%s: worst coordinate %d, max relative error %g, max abs error %g", p.Name, r.Worst, r.MaxRelErr, r.MaxAbsErr)
+	}
+}
+
+// TestRowPlanMatchesFullPass checks that computing only the receptive field
+// of the loss gives the loss and gradients of the full pass, on a directed
+// graph (where Â and Âᵀ reach different rows) and an undirected one.
+func TestRowPlanMatchesFullPass(t *testing.T) {
+	for _, directed := range []bool{false, true} {
+		rng := nn.NewRand(8)
+		g := testGraph(t, 30, directed, rng)
+		adj := g.Normalized()
+		x := randSparse(30, 8, 0.3, rng)
+		labels := make([]int, 30)
+		for i := range labels {
+			labels[i] = i % 3
+		}
+		nodes := []int{2, 11, 29}
+		plan := planRows(adj, nodes)
+		require.Less(t, len(plan.input), 30, "the plan skips rows")
+
+		full := NewModel(adj, 8, 5, 3, 0, nn.NewRand(1))
+		part := NewModel(adj, 8, 5, 3, 0, nn.NewRand(1))
+		var losses [2]float64
+		for k, run := range []struct {
+			m    *Model
+			plan rowPlan
+		}{{full, rowPlan{}}, {part, plan}} {
+			run.m.forward(x, true, run.plan)
+			d := nn.NewMat(30, 3)
+			losses[k], _ = maskedCrossEntropy(d, run.m.logits, labels, nodes)
+			run.m.Backward(d)
+		}
+		require.InDelta(t, losses[0], losses[1], 1e-6)
+		for i, p := range full.Params() {
+			require.InDeltaSlice(t, p.Grad.Data, part.Params()[i].Grad.Data, 1e-6)
+		}
 	}
 }

@@ -106,7 +106,10 @@ func Train(ctx context.Context, d *Dataset, opts Options) (*Result, error) {
 		x = RowNormalize(x)
 	}
 	rng := nn.NewRand(o.Seed)
-	m := NewModel(d.Graph.Normalized(), x.Cols, o.Hidden, d.Classes, o.Dropout, rng)
+	adj := d.Graph.Normalized()
+	m := NewModel(adj, x.Cols, o.Hidden, d.Classes, o.Dropout, rng)
+	// Each pass computes only the rows its loss reads (see rowPlan).
+	trainRows, valRows := planRows(adj, d.Split.Train), planRows(adj, d.Split.Val)
 	first := nn.NewAdam(o.LR)
 	first.WeightDecay = o.WeightDecay
 	second := nn.NewAdam(o.LR)
@@ -119,14 +122,15 @@ func Train(ctx context.Context, d *Dataset, opts Options) (*Result, error) {
 			return nil, err
 		}
 		nn.ZeroGrad(m.Params())
-		logits := m.Forward(x, true)
+		m.forward(x, true, trainRows)
 		st := EpochStats{Epoch: epoch}
-		st.TrainLoss, st.TrainAcc = maskedCrossEntropy(dlogits, logits, d.Labels, d.Split.Train)
+		st.TrainLoss, st.TrainAcc = maskedCrossEntropy(dlogits, m.logits, d.Labels, d.Split.Train)
 		m.Backward(dlogits)
 		first.Step(m.Conv1.Params())
 		second.Step(m.Conv2.Params())
 
-		st.ValLoss, st.ValAcc = maskedCrossEntropy(nil, m.Forward(x, false), d.Labels, d.Split.Val)
+		m.forward(x, false, valRows)
+		st.ValLoss, st.ValAcc = maskedCrossEntropy(nil, m.logits, d.Labels, d.Split.Val)
 		res.History = append(res.History, st)
 		if o.OnEpoch != nil {
 			o.OnEpoch(st)
