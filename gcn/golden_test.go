@@ -56,6 +56,12 @@ type torchGolden struct {
 		Logits   []float64   `json:"logits"`
 		Loss     float64     `json:"loss"`
 		Grads    [][]float64 `json:"grads"`
+		Adam     struct {
+			LR          float64     `json:"lr"`
+			WeightDecay float64     `json:"weight_decay"`
+			Losses      []float64   `json:"losses"`
+			Params      [][]float64 `json:"params"`
+		} `json:"adam"`
 	} `json:"model"`
 }
 
@@ -172,6 +178,30 @@ func TestModelGradientsMatchPyTorch(t *testing.T) {
 	model.Backward(dlogits)
 	for i, p := range model.Params() {
 		require.InDeltaSlicef(t, m.Grads[i], p.Grad.Data, 1e-5, "parameter %d", i)
+	}
+}
+
+// TestTrainStepsMatchPyTorch runs Train's epoch step five times from the
+// script's weights: Adam with weight decay on the first layer only must land
+// on torch's parameters.
+func TestTrainStepsMatchPyTorch(t *testing.T) {
+	g := loadGolden(t)
+	m := g.Model
+	adj := goldenGraphs(t, g)["undirected"].Normalized()
+	model := NewModel(adj, m.NFeat, m.Hidden, m.Classes, 0, nn.NewRand(1))
+	for i, p := range model.Params() {
+		copy(p.Value.Data, m.Params[i])
+	}
+	x := denseToCSR(nn.MatFrom(g.Nodes, m.NFeat, m.Features))
+	first, second := newOptimizers(m.Adam.LR, m.Adam.WeightDecay)
+	plan := planRows(adj, m.Train)
+	dlogits := nn.NewMat(g.Nodes, m.Classes)
+	for i, want := range m.Adam.Losses {
+		loss, _ := trainStep(model, x, m.Labels, m.Train, plan, first, second, dlogits)
+		require.InDelta(t, want, loss, 1e-5, "step %d", i+1)
+	}
+	for i, p := range model.Params() {
+		require.InDeltaSlicef(t, m.Adam.Params[i], p.Value.Data, 1e-5, "parameter %d", i)
 	}
 }
 

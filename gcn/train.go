@@ -110,9 +110,7 @@ func Train(ctx context.Context, d *Dataset, opts Options) (*Result, error) {
 	m := NewModel(adj, x.Cols, o.Hidden, d.Classes, o.Dropout, rng)
 	// Each pass computes only the rows its loss reads (see rowPlan).
 	trainRows, valRows := planRows(adj, d.Split.Train), planRows(adj, d.Split.Val)
-	first := nn.NewAdam(o.LR)
-	first.WeightDecay = o.WeightDecay
-	second := nn.NewAdam(o.LR)
+	first, second := newOptimizers(o.LR, o.WeightDecay)
 
 	res := &Result{Model: m}
 	dlogits := nn.NewMat(x.Rows, d.Classes)
@@ -121,13 +119,8 @@ func Train(ctx context.Context, d *Dataset, opts Options) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		nn.ZeroGrad(m.Params())
-		m.forward(x, true, trainRows)
 		st := EpochStats{Epoch: epoch}
-		st.TrainLoss, st.TrainAcc = maskedCrossEntropy(dlogits, m.logits, d.Labels, d.Split.Train)
-		m.Backward(dlogits)
-		first.Step(m.Conv1.Params())
-		second.Step(m.Conv2.Params())
+		st.TrainLoss, st.TrainAcc = trainStep(m, x, d.Labels, d.Split.Train, trainRows, first, second, dlogits)
 
 		m.forward(x, false, valRows)
 		st.ValLoss, st.ValAcc = maskedCrossEntropy(nil, m.logits, d.Labels, d.Split.Val)
@@ -146,6 +139,27 @@ func Train(ctx context.Context, d *Dataset, opts Options) (*Result, error) {
 	res.Predictions = nn.Argmax(logits)
 	res.Embeddings = m.Hidden().Clone()
 	return res, nil
+}
+
+// newOptimizers returns Adam for the first layer, with the L2 weight decay,
+// and Adam for the second, without: PyTorch's two param groups.
+func newOptimizers(lr, weightDecay float64) (first, second *nn.Adam) {
+	first, second = nn.NewAdam(lr), nn.NewAdam(lr)
+	first.WeightDecay = weightDecay
+	return first, second
+}
+
+// trainStep runs one epoch's forward pass on the rows of plan, the masked
+// loss on nodes, the backward pass and both optimiser steps, and returns the
+// loss and accuracy before the update. dlogits is scratch space.
+func trainStep(m *Model, x *CSR, labels, nodes []int, plan rowPlan, first, second nn.Optimizer, dlogits *nn.Mat) (loss, acc float64) {
+	nn.ZeroGrad(m.Params())
+	m.forward(x, true, plan)
+	loss, acc = maskedCrossEntropy(dlogits, m.logits, labels, nodes)
+	m.Backward(dlogits)
+	first.Step(m.Conv1.Params())
+	second.Step(m.Conv2.Params())
+	return loss, acc
 }
 
 // stopEarly is the criterion of the paper's code: past the first window

@@ -141,6 +141,22 @@ out["model"] = {"features": feat.flatten().tolist(), "nfeat": F, "hidden": H, "c
                 "logits": logits.detach().flatten().tolist(), "loss": loss.item(),
                 "grads": [p.grad.flatten().tolist() for p in ps]}
 
+# Five Adam steps of that model without dropout, weight decay on the first
+# layer only (a param group), as Train runs them.
+ps = [p.clone().requires_grad_(True) for p in params]
+opt = torch.optim.Adam([dict(params=ps[:2], weight_decay=0.05), dict(params=ps[2:], weight_decay=0.0)], lr=0.01)
+losses = []
+for _ in range(5):
+    opt.zero_grad()
+    h = torch.relu(propagate(nei, nw, feat @ ps[0].t()) + ps[1])
+    logits = propagate(nei, nw, h @ ps[2].t()) + ps[3]
+    loss = torch.nn.functional.cross_entropy(logits[train], labels[train])
+    loss.backward()
+    opt.step()
+    losses.append(loss.item())
+out["model"]["adam"] = {"lr": 0.01, "weight_decay": 0.05, "losses": losses,
+                        "params": [p.detach().flatten().tolist() for p in ps]}
+
 with open("gcn/testdata/torch_golden.json", "w") as f:
     json.dump(out, f, indent=1)
     f.write("\n")
