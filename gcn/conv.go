@@ -12,7 +12,8 @@ import (
 //	H' = Â H Wᵀ + b,
 //
 // with PyG's GCNConv parameter layout and initialisation: W is out×in
-// ("lin.weight", Glorot-uniform) and b is 1×out ("bias", zeros). The input is
+// ("lin.weight", Glorot-uniform) and b is 1×out ("bias", zeros); set B to nil
+// for a layer without bias, as in the paper's code. The input is
 // transformed first and then propagated, Â (H Wᵀ), which is the cheaper order
 // whenever out < in.
 //
@@ -86,8 +87,13 @@ func (c *GCNConv) Backward(dy *nn.Mat) *nn.Mat {
 	return dx
 }
 
-// Params returns W and b.
-func (c *GCNConv) Params() []*nn.Param { return []*nn.Param{c.W, c.B} }
+// Params returns W and, if present, b.
+func (c *GCNConv) Params() []*nn.Param {
+	if c.B == nil {
+		return []*nn.Param{c.W}
+	}
+	return []*nn.Param{c.W, c.B}
+}
 
 // forward sets z = x Wᵀ on the rows zRows and y = Â z + b on the rows yRows
 // (nil: all rows); Â's rows yRows must only reach into zRows.
@@ -124,8 +130,10 @@ func (c *GCNConv) forwardSparse(y *nn.Mat, x *CSR, zRows, yRows []int) {
 // propagate sets y = Â z + b on the rows listed (nil: all).
 func (c *GCNConv) propagate(y *nn.Mat, rows []int) {
 	c.adj.mulDenseRows(y, c.z, rows)
-	b := c.B.Value.Data
-	eachRow(rows, y.Rows, func(i int) { axpy(y.Row(i), 1, b) })
+	if c.B != nil {
+		b := c.B.Value.Data
+		eachRow(rows, y.Rows, func(i int) { axpy(y.Row(i), 1, b) })
+	}
 }
 
 // backward adds the parameter gradients and, unless dx is nil, sets dx on
@@ -138,7 +146,7 @@ func (c *GCNConv) backward(dx, dy *nn.Mat, dyRows, dzRows []int) {
 	if dy.Rows != c.adj.Rows || dy.Cols != c.Out() {
 		panic(fmt.Sprintf("gcn: GCNConv backward: dy %s, output %d×%d", dy.Shape(), c.adj.Rows, c.Out()))
 	}
-	if !c.B.Frozen {
+	if c.B != nil && !c.B.Frozen {
 		g := c.B.Grad.Data
 		eachRow(dyRows, dy.Rows, func(i int) { axpy(g, 1, dy.Row(i)) })
 	}

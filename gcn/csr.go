@@ -18,6 +18,30 @@ type CSR struct {
 	Values     []float32
 }
 
+// check reports the first structural problem of s: Indptr not of length
+// Rows+1 or not non-decreasing from 0 to NNZ, Values not one per entry, a
+// column outside [0, Cols) or out of order within its row.
+func (s *CSR) check() error {
+	if s.Rows < 0 || s.Cols < 0 || len(s.Indptr) != s.Rows+1 || s.Indptr[0] != 0 ||
+		s.Indptr[s.Rows] != len(s.Indices) || len(s.Values) != len(s.Indices) {
+		return fmt.Errorf("%w: malformed %s sparse matrix: %d row pointers, %d indices, %d values",
+			ErrInvalid, s.Shape(), len(s.Indptr), len(s.Indices), len(s.Values))
+	}
+	for i := 0; i < s.Rows; i++ {
+		lo, hi := s.Indptr[i], s.Indptr[i+1]
+		if lo > hi {
+			return fmt.Errorf("%w: sparse row %d ends before it starts", ErrInvalid, i)
+		}
+		for k := lo; k < hi; k++ {
+			j := s.Indices[k]
+			if j < 0 || int(j) >= s.Cols || (k > lo && j <= s.Indices[k-1]) {
+				return fmt.Errorf("%w: sparse row %d: column %d out of range or order", ErrInvalid, i, j)
+			}
+		}
+	}
+	return nil
+}
+
 // NNZ returns the number of stored entries.
 func (s *CSR) NNZ() int { return len(s.Indices) }
 

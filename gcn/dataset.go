@@ -34,6 +34,9 @@ func (d *Dataset) Validate() error {
 	if d.Graph == nil || d.Features == nil {
 		return fmt.Errorf("%w: dataset %q has no graph or no features", ErrInvalid, d.Name)
 	}
+	if err := d.Features.check(); err != nil {
+		return fmt.Errorf("features: %w", err)
+	}
 	n := d.Graph.Nodes()
 	if d.Features.Rows != n || len(d.Labels) != n {
 		return fmt.Errorf("%w: %d nodes, %d feature rows, %d labels", ErrInvalid, n, d.Features.Rows, len(d.Labels))

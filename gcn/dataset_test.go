@@ -43,6 +43,10 @@ func TestValidate(t *testing.T) {
 		{"overlap", func(d *Dataset) { d.Split.Val = []int{3} }, `node 3 (id "d"): in the train split and again in the validation split`},
 		{"repeat within test", func(d *Dataset) { d.Split.Test = []int{2, 2} }, "in the test split and again in the test split"},
 		{"no graph", func(d *Dataset) { d.Graph = nil }, "has no graph or no features"},
+		{"short indptr", func(d *Dataset) { d.Features.Indptr = d.Features.Indptr[:3] }, "malformed 4×2 sparse matrix: 3 row pointers"},
+		{"column outside", func(d *Dataset) { d.Features.Indices[0] = 2 }, "sparse row 0: column 2 out of range or order"},
+		{"columns unsorted", func(d *Dataset) { d.Features.Indices[1], d.Features.Indices[2] = 1, 0 }, "sparse row 1: column 0 out of range or order"},
+		{"row ends early", func(d *Dataset) { d.Features.Indptr[2] = 0 }, "sparse row 1 ends before it starts"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -81,6 +81,13 @@ func TestGCNConvGradients(t *testing.T) {
 		require.Nil(t, conv.Backward(dy))
 		checkGrad(t, "sparse dW", sparse, conv.W.Value.Data, conv.W.Grad.Data)
 		checkGrad(t, "sparse db", sparse, conv.B.Value.Data, conv.B.Grad.Data)
+
+		conv.B = nil
+		nn.ZeroGrad(conv.Params())
+		conv.Forward(x, true)
+		dx = conv.Backward(dy)
+		checkGrad(t, "no bias dW", dense, conv.W.Value.Data, conv.W.Grad.Data)
+		checkGrad(t, "no bias dx", dense, x.Data, dx.Data)
 	}
 }
 

@@ -113,3 +113,40 @@ func transposeDense(m *nn.Mat) *nn.Mat {
 	}
 	return t
 }
+
+// FuzzNewGraph builds graphs from arbitrary edge lists: out-of-range nodes
+// must be errors, and accepted graphs must be coalesced, loop-free and (for
+// NewGraph) symmetric, with a normalised adjacency that is well-formed.
+func FuzzNewGraph(f *testing.F) {
+	f.Add(uint8(4), []byte{0, 1, 1, 2, 2, 2, 1, 0, 0, 1})
+	f.Add(uint8(2), []byte{0, 5})
+	f.Fuzz(func(t *testing.T, n uint8, pairs []byte) {
+		var edges []Edge
+		for k := 0; k+1 < len(pairs); k += 2 {
+			edges = append(edges, Edge{From: int(pairs[k]), To: int(pairs[k+1])})
+		}
+		for _, directed := range []bool{false, true} {
+			build := NewGraph
+			if directed {
+				build = NewDirectedGraph
+			}
+			g, err := build(int(n), edges)
+			if err != nil {
+				require.ErrorIs(t, err, ErrInvalid)
+				continue
+			}
+			require.NoError(t, g.Adjacency().check())
+			for i := range g.Nodes() {
+				for _, j := range g.InNeighbors(i) {
+					require.NotEqual(t, int32(i), j, "self-loop kept")
+					if !directed {
+						require.Contains(t, g.InNeighbors(int(j)), int32(i), "not symmetric")
+					}
+				}
+			}
+			a := g.Normalized()
+			require.NoError(t, a.check())
+			require.Equal(t, g.Adjacency().NNZ()+g.Nodes(), a.NNZ())
+		}
+	})
+}

