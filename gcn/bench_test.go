@@ -22,6 +22,35 @@ func BenchmarkTrainCora(b *testing.B) {
 	}
 }
 
+// BenchmarkEpochsCora splits BenchmarkTrainCora's 200 epochs by how much of
+// the graph each pass computes: only the receptive field of the loss (what
+// Train does) or every node (what the PyTorch reference does).
+func BenchmarkEpochsCora(b *testing.B) {
+	d := coraOrSkip(b)
+	x, adj := RowNormalize(d.Features), d.Graph.Normalized()
+	for _, tc := range []struct {
+		name       string
+		train, val rowPlan
+	}{
+		{"receptive-field", planRows(adj, d.Split.Train), planRows(adj, d.Split.Val)},
+		{"full-graph", rowPlan{}, rowPlan{}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				m := NewModel(adj, x.Cols, 16, d.Classes, 0.5, nn.NewRand(1))
+				m.Conv1.B, m.Conv2.B = nil, nil
+				first, second := newOptimizers(0.01, 5e-4)
+				dlogits := nn.NewMat(x.Rows, d.Classes)
+				for range 200 {
+					trainStep(m, x, d.Labels, d.Split.Train, tc.train, first, second, dlogits)
+					m.forward(x, false, tc.val)
+					maskedCrossEntropy(nil, m.logits, d.Labels, d.Split.Val)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkTrainSBM is the same on the generated Cora-sized graph (no data
 // needed).
 func BenchmarkTrainSBM(b *testing.B) {

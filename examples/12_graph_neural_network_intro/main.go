@@ -107,12 +107,16 @@ func run(opts *lesson.Options) error {
 	}
 	fmt.Printf("\nwrote %s (first two principal components of the hidden layer: %.0f%% of its variance)\n", path, 100*explained)
 
-	source := "Cora (Planetoid split)"
+	source, note := "Cora (Planetoid split)", "; paper 81.5%"
 	if d.Name != "cora" {
-		source = "generated SBM graph (no Cora data)"
+		source, note = "generated SBM graph (no Cora data)", ""
 	}
-	lesson.Headline("%s: GCN test accuracy %s over %d seed(s) (paper 81.5%%); %d epochs in %v",
-		source, meanStd(mean, std, n), n, len(first.History), elapsed.Round(time.Millisecond))
+	seedsUsed := "seed 0"
+	if n > 1 {
+		seedsUsed = fmt.Sprintf("%d seeds", n)
+	}
+	lesson.Headline("%s: GCN test accuracy %s (%s%s); %d epochs in %v",
+		source, meanStd(mean, std, n), seedsUsed, note, len(first.History), elapsed.Round(time.Millisecond))
 	return nil
 }
 
