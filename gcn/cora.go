@@ -49,9 +49,13 @@ func LoadCora(dir string) (*Dataset, error) {
 	}
 	splitDir := filepath.Join(dir, "planetoid_split")
 	if _, err := os.Stat(splitDir); err != nil {
-		d.Split, err = RandomSplit(d.Labels, d.Classes, 20, 500, 1000, nn.NewRand(0))
+		split, err := RandomSplit(d.Labels, d.Classes, 20, 500, 1000, nn.NewRand(0))
+		if err != nil {
+			return nil, err
+		}
+		d.Split = split
 		d.Split.Name = "random (seed 0)"
-		return d, err
+		return d, nil
 	}
 	d.Split.Name = "planetoid"
 	index := make(map[string]int, len(d.NodeIDs))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -61,6 +62,19 @@ func TestLoadCoraGzipAndNoSplit(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 8, d.Graph.Nodes())
 	require.Empty(t, d.Split.Train)
+
+	// A graph big enough for Planetoid's sizes gets the seeded split.
+	var big strings.Builder
+	for i := range 1700 {
+		fmt.Fprintf(&big, "p%d\t1\t0\tc%d\n", i, i%7)
+	}
+	require.NoError(t, os.Remove(filepath.Join(dir, "cora.content.gz")))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cora.content"), []byte(big.String()), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cora.cites"), []byte("p1 p2\n"), 0o644))
+	d, err = LoadCora(dir)
+	require.NoError(t, err)
+	require.Equal(t, "random (seed 0)", d.Split.Name)
+	require.Equal(t, []int{140, 500, 1000}, []int{len(d.Split.Train), len(d.Split.Val), len(d.Split.Test)})
 }
 
 func TestLoadCoraMissing(t *testing.T) {
