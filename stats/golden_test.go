@@ -42,6 +42,63 @@ type scipyGolden struct {
 		PValue      float64
 		Z           *float64
 	}
+	McNemar []struct {
+		B, C           int
+		ExactStatistic float64    `json:"exact_statistic"`
+		ExactPValue    float64    `json:"exact_pvalue"`
+		ChiSquare      [2]float64 `json:"chi2"`
+		ChiCorrected   [2]float64 `json:"chi2_corrected"`
+	}
+	ChiSquare []struct {
+		Name       string
+		Table      [][]float64
+		Correction bool
+		Statistic  float64
+		PValue     float64
+		DOF        float64
+		Expected   [][]float64
+	} `json:"chi2_contingency"`
+	Correlation []struct {
+		Name        string
+		X, Y        []float64
+		Alternative string
+		Pearson     [2]float64
+		PearsonCI95 [2]float64 `json:"pearson_ci95"`
+		PearsonCI80 [2]float64 `json:"pearson_ci80"`
+		Spearman    [2]*float64
+	}
+	Bootstrap []struct {
+		Name         string
+		Data         [][]float64
+		Paired       bool
+		Distribution []float64
+		Results      []struct {
+			Method        string
+			Level         float64
+			CI            [2]*float64
+			StandardError float64 `json:"standard_error"`
+		}
+	}
+	Percentiles []struct {
+		Name  string
+		X, Q  []float64
+		Value []float64
+	}
+	Permutation []struct {
+		Name          string
+		Data          [][]float64
+		Type          string
+		StatisticName string `json:"statistic_name"`
+		Alternative   string
+		Statistic     float64
+		PValue        float64
+		NullSize      int `json:"null_size"`
+	}
+	PermutationMonteCarlo struct {
+		X, Y        []float64
+		ExactPValue float64 `json:"exact_pvalue"`
+		NullSize    int     `json:"null_size"`
+	} `json:"permutation_monte_carlo"`
 	TQuantiles []struct {
 		Nu, P, SciPy, MPMath float64
 	} `json:"t_quantiles"`
