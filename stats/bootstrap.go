@@ -101,26 +101,33 @@ func Bootstrap(ctx context.Context, data [][]float64, stat Statistic, o Bootstra
 		return BootstrapResult{}, err
 	}
 	dist := make([]float64, resamples)
-	err = parallelBlocks(ctx, resamples, workers, func() [][]float64 { return makeLike(data) },
-		func(bufs [][]float64, block, lo, hi int) {
-			rng := blockRand(o.Seed, block)
+	type scratch struct {
+		bufs [][]float64
+		idx  []uint32
+	}
+	var identity []uint32 // 0, 1, …: resampled into shared paired indices
+	if o.Paired {
+		identity = make([]uint32, len(data[0]))
+		for i := range identity {
+			identity[i] = uint32(i)
+		}
+	}
+	err = parallelBlocks(ctx, resamples, workers,
+		func() scratch { return scratch{makeLike(data), make([]uint32, len(data[0]))} },
+		func(s scratch, block, lo, hi int) {
+			rng := blockStream(o.Seed, block)
 			for b := lo; b < hi; b++ {
 				if o.Paired {
-					n := len(data[0])
-					for i := range n {
-						k := rng.IntN(n)
-						for s := range data {
-							bufs[s][i] = data[s][k]
-						}
+					resample(rng, s.idx, identity)
+					for k, x := range data {
+						gather(s.bufs[k], x, s.idx)
 					}
 				} else {
-					for s, x := range data {
-						for i := range bufs[s] {
-							bufs[s][i] = x[rng.IntN(len(x))]
-						}
+					for k, x := range data {
+						resample(rng, s.bufs[k], x)
 					}
 				}
-				dist[b] = stat(bufs...)
+				dist[b] = stat(s.bufs...)
 			}
 		})
 	if err != nil {
@@ -133,6 +140,13 @@ func Bootstrap(ctx context.Context, data [][]float64, stat Statistic, o Bootstra
 		}
 	}
 	return bootstrapInterval(stat(data...), dist, jack, o.Method, level), nil
+}
+
+// gather sets dst[i] = src[idx[i]].
+func gather(dst, src []float64, idx []uint32) {
+	for i, k := range idx {
+		dst[i] = src[k]
+	}
 }
 
 // checkSamples validates the data of a resampling procedure.

@@ -99,6 +99,40 @@ type scipyGolden struct {
 		ExactPValue float64 `json:"exact_pvalue"`
 		NullSize    int     `json:"null_size"`
 	} `json:"permutation_monte_carlo"`
+	MultipleTests []struct {
+		Name                string
+		P, Bonferroni, Holm []float64
+		BH                  []float64
+	} `json:"multipletests"`
+	EffectSizes []struct {
+		Name               string
+		X, Y               []float64
+		CohensD            float64  `json:"cohens_d"`
+		HedgesG            float64  `json:"hedges_g"`
+		RankBiserial       float64  `json:"rank_biserial"`
+		RankBiserialPaired *float64 `json:"rank_biserial_paired"`
+	} `json:"effect_sizes"`
+	Power []struct {
+		Effect, N1, N2, Alpha float64
+		Alternative           string
+		Power                 float64
+	}
+	SampleSize []struct {
+		Effect, Alpha, Power float64
+		Alternative          string
+		N                    float64
+	} `json:"sample_size"`
+	NCT []struct {
+		T, DF, NC, CDF, SF float64
+	}
+	CV52 []struct {
+		Name    string
+		Diffs   [5][2]float64
+		T       float64
+		TPValue map[string]float64 `json:"t_pvalue"`
+		F       float64
+		FPValue float64 `json:"f_pvalue"`
+	}
 	TQuantiles []struct {
 		Nu, P, SciPy, MPMath float64
 	} `json:"t_quantiles"`

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"gonum.org/v1/gonum/stat/combin"
@@ -120,7 +119,7 @@ func PermutationTest(ctx context.Context, data [][]float64, stat Statistic, o Pe
 			}
 			return
 		}
-		rng := blockRand(o.Seed, block)
+		rng := blockStream(o.Seed, block)
 		for i := lo; i < hi; i++ {
 			p.random(s, rng)
 			null[i] = stat(s.bufs...)
@@ -300,7 +299,7 @@ func (p *permuter) arrangement(s *permScratch, i int) {
 }
 
 // random fills s.bufs with a uniformly random arrangement.
-func (p *permuter) random(s *permScratch, rng *rand.Rand) {
+func (p *permuter) random(s *permScratch, rng *uniform) {
 	switch p.kind {
 	case Independent:
 		// Start from the data's order every time so the result depends on
@@ -308,17 +307,29 @@ func (p *permuter) random(s *permScratch, rng *rand.Rand) {
 		copy(s.pool, p.pooled)
 		shuffle(s.pool, rng)
 	case Paired:
-		if len(p.data) == 1 {
-			var bits uint64
+		// One random bit per observation, applied without branches (a
+		// mispredicted branch per value would cost more than the rest).
+		var bits uint64
+		switch len(p.data) {
+		case 1: // flip signs
 			for j, v := range p.data[0] {
 				if j%64 == 0 {
-					bits = rng.Uint64()
+					bits = rng.bits()
 				}
-				if bits&1 == 1 {
-					v = -v
-				}
+				s.bufs[0][j] = math.Float64frombits(math.Float64bits(v) ^ (bits&1)<<63)
 				bits >>= 1
-				s.bufs[0][j] = v
+			}
+			return
+		case 2: // swap pairs
+			x, y, bx, by := p.data[0], p.data[1], s.bufs[0], s.bufs[1]
+			for j := range x {
+				if j%64 == 0 {
+					bits = rng.bits()
+				}
+				a, b := math.Float64bits(x[j]), math.Float64bits(y[j])
+				d := (a ^ b) & -(bits & 1)
+				bx[j], by[j] = math.Float64frombits(a^d), math.Float64frombits(b^d)
+				bits >>= 1
 			}
 			return
 		}
@@ -328,7 +339,7 @@ func (p *permuter) random(s *permScratch, rng *rand.Rand) {
 			for b := range perm {
 				perm[b] = b
 			}
-			shuffleInts(perm, rng)
+			shuffle(perm, rng)
 			for b := range k {
 				s.bufs[b][j] = p.data[perm[b]][j]
 			}
@@ -342,16 +353,9 @@ func (p *permuter) random(s *permScratch, rng *rand.Rand) {
 }
 
 // shuffle is a Fisher–Yates shuffle.
-func shuffle(x []float64, rng *rand.Rand) {
+func shuffle[T any](x []T, rng *uniform) {
 	for j := len(x) - 1; j > 0; j-- {
-		k := rng.IntN(j + 1)
-		x[j], x[k] = x[k], x[j]
-	}
-}
-
-func shuffleInts(x []int, rng *rand.Rand) {
-	for j := len(x) - 1; j > 0; j-- {
-		k := rng.IntN(j + 1)
+		k := rng.below(uint32(j + 1))
 		x[j], x[k] = x[k], x[j]
 	}
 }

@@ -20,10 +20,76 @@ type Statistic func(samples ...[]float64) float64
 // from stream b/blockSize and results do not depend on Workers.
 const blockSize = 64
 
-// blockRand returns the random stream of block b under seed.
-func blockRand(seed uint64, b int) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, uint64(b)^0x9e3779b97f4a7c15))
+// uniform draws from the random stream of one block. It hands out 32-bit
+// halves of each 64-bit PCG output, and maps them to [0, n) with Lemire's
+// multiply-and-reject method, which is exactly uniform: half the generator
+// calls of rand.IntN, and no interface call in the resampling loops.
+type uniform struct {
+	pcg   *rand.PCG
+	spare uint32
+	full  bool
 }
+
+// blockStream returns the random stream of block b under seed.
+func blockStream(seed uint64, b int) *uniform {
+	return &uniform{pcg: rand.NewPCG(seed, uint64(b)^0x9e3779b97f4a7c15)}
+}
+
+func (u *uniform) uint32() uint32 {
+	if u.full {
+		u.full = false
+		return u.spare
+	}
+	x := u.pcg.Uint64()
+	u.spare, u.full = uint32(x>>32), true
+	return uint32(x)
+}
+
+// below returns a uniform integer in [0, n), n ≥ 1. The fast path is small
+// enough to inline into the resampling loops.
+func (u *uniform) below(n uint32) uint32 {
+	m := uint64(u.uint32()) * uint64(n)
+	if uint32(m) < n {
+		m = u.reject(n, m)
+	}
+	return uint32(m >> 32)
+}
+
+// resample sets dst to a with-replacement resample of src, 1 ≤ len(src) <
+// 2³²: index generation and gather fused, two indices per generator call.
+// Resampling the identity 0, 1, … gives shared indices for paired data.
+func resample[T float64 | uint32](u *uniform, dst, src []T) {
+	n := uint32(len(src))
+	for i := 0; i < len(dst); i += 2 {
+		x := u.pcg.Uint64()
+		m := uint64(uint32(x)) * uint64(n)
+		if uint32(m) < n {
+			m = u.reject(n, m)
+		}
+		dst[i] = src[m>>32]
+		if i+1 == len(dst) {
+			return
+		}
+		m = (x >> 32) * uint64(n)
+		if uint32(m) < n {
+			m = u.reject(n, m)
+		}
+		dst[i+1] = src[m>>32]
+	}
+}
+
+// reject redraws while the low half of m falls in the 2³² mod n values that
+// would bias the result (probability below n/2³²).
+func (u *uniform) reject(n uint32, m uint64) uint64 {
+	threshold := -n % n
+	for uint32(m) < threshold {
+		m = uint64(u.uint32()) * uint64(n)
+	}
+	return m
+}
+
+// bits returns 64 random bits.
+func (u *uniform) bits() uint64 { return u.pcg.Uint64() }
 
 // workerCount resolves a Workers option.
 func workerCount(w int) (int, error) {

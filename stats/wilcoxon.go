@@ -32,16 +32,8 @@ type WilcoxonOptions struct {
 // method ignores ties and truncates a tied R⁺ such as 17.5 to 17. All-zero
 // differences make the normal approximation undefined: ErrArgument.
 func Wilcoxon(x, y []float64, o WilcoxonOptions) (Result, error) {
-	d := x
-	if y != nil {
-		if err := checkPaired(x, y, 1); err != nil {
-			return Result{}, err
-		}
-		d = make([]float64, len(x))
-		for i := range x {
-			d[i] = x[i] - y[i]
-		}
-	} else if err := checkFinite("x", x, 1); err != nil {
+	d, err := differences(x, y)
+	if err != nil {
 		return Result{}, err
 	}
 	if err := o.Alternative.valid(); err != nil {
@@ -57,42 +49,27 @@ func Wilcoxon(x, y []float64, o WilcoxonOptions) (Result, error) {
 			method = Exact
 		}
 	}
-	nonzero := make([]float64, 0, len(d))
-	abs := make([]float64, 0, len(d))
-	for _, v := range d {
-		if v != 0 {
-			nonzero = append(nonzero, v)
-			abs = append(abs, math.Abs(v))
-		}
-	}
-	if len(nonzero) < len(d) {
+	sr := signedRanks(d)
+	if sr.n < len(d) {
 		method = Asymptotic // SciPy switches when there are zeros
 	}
-	if len(nonzero) == 0 {
+	if sr.n == 0 {
 		return Result{}, fmt.Errorf("%w: every difference is zero", ErrArgument)
 	}
-	ranks, ties := rankData(abs)
-	var rPlus, rMinus float64
-	for i, v := range nonzero {
-		if v > 0 {
-			rPlus += ranks[i]
-		} else {
-			rMinus += ranks[i]
-		}
-	}
+	rPlus, rMinus := sr.plus, sr.minus
 	stat := rPlus
 	if o.Alternative == TwoSided {
 		stat = min(rPlus, rMinus)
 	}
 	r := Result{Statistic: stat, DF: math.NaN(), Z: math.NaN(), Estimate: math.NaN(), Method: method.String(), Defined: true}
-	n := float64(len(nonzero))
+	n := float64(sr.n)
 	if method == Exact {
-		r.PValue = wilcoxonExactP(int(rPlus), len(nonzero), o.Alternative)
+		r.PValue = wilcoxonExactP(int(rPlus), sr.n, o.Alternative)
 		return r, nil
 	}
 	mn := n * (n + 1) * 0.25
 	se := n * (n + 1) * (2*n + 1)
-	se -= 0.5 * tieTerm(ties)
+	se -= 0.5 * tieTerm(sr.ties)
 	se = math.Sqrt(se / 24)
 	var corr float64
 	if o.Continuity {
@@ -115,6 +92,52 @@ func Wilcoxon(x, y []float64, o WilcoxonOptions) (Result, error) {
 		r.PValue = distuv.UnitNormal.CDF(r.Z)
 	}
 	return r, nil
+}
+
+// differences returns x − y, or x when y is nil, after validation.
+func differences(x, y []float64) ([]float64, error) {
+	if y == nil {
+		return x, checkFinite("x", x, 1)
+	}
+	if err := checkPaired(x, y, 1); err != nil {
+		return nil, err
+	}
+	d := make([]float64, len(x))
+	for i := range x {
+		d[i] = x[i] - y[i]
+	}
+	return d, nil
+}
+
+// signedRankSums holds the rank sums of the positive and negative non-zero
+// differences, ranked by absolute value, their number and the tie groups.
+type signedRankSums struct {
+	plus, minus float64
+	n           int
+	ties        []int
+}
+
+// signedRanks drops zero differences (zero_method="wilcox") and ranks the
+// rest by |d|.
+func signedRanks(d []float64) signedRankSums {
+	nonzero := make([]float64, 0, len(d))
+	abs := make([]float64, 0, len(d))
+	for _, v := range d {
+		if v != 0 {
+			nonzero = append(nonzero, v)
+			abs = append(abs, math.Abs(v))
+		}
+	}
+	ranks, ties := rankData(abs)
+	s := signedRankSums{n: len(nonzero), ties: ties}
+	for i, v := range nonzero {
+		if v > 0 {
+			s.plus += ranks[i]
+		} else {
+			s.minus += ranks[i]
+		}
+	}
+	return s
 }
 
 // wilcoxonExactP computes the p-value of R⁺ = rPlus among n differences
