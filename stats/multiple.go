@@ -10,14 +10,14 @@ import (
 type Correction int
 
 const (
-	// Bonferroni multiplies each p-value by the number of tests m: controls
-	// the family-wise error rate (the chance of any false rejection) under
-	// any dependence, at a high cost in power.
-	Bonferroni Correction = iota
-	// Holm is Holm's step-down procedure (Holm 1979): the i-th smallest
-	// p-value is multiplied by m − i + 1, then running maxima enforce
-	// monotonicity. Same guarantee as Bonferroni, uniformly more powerful.
-	Holm
+	// Holm is Holm's step-down procedure (Holm 1979), the zero value: the
+	// i-th smallest p-value is multiplied by m − i + 1, then running maxima
+	// enforce monotonicity. It controls the family-wise error rate (the
+	// chance of any false rejection) under any dependence, like Bonferroni,
+	// and is uniformly more powerful.
+	Holm Correction = iota
+	// Bonferroni multiplies each p-value by the number of tests m.
+	Bonferroni
 	// BenjaminiHochberg controls the false discovery rate, the expected
 	// fraction of false rejections among rejections (Benjamini & Hochberg
 	// 1995), under independence or positive dependence: the i-th smallest
