@@ -144,10 +144,10 @@ func TestSliceBadInput(t *testing.T) {
 
 func TestTableWriteMarkdown(t *testing.T) {
 	var buf bytes.Buffer
-	tab := Table{Header: []string{"model", "accuracy"}, Rows: [][]string{{"a|b", "0.9"}, {"long name"}}}
+	tab := Table{Header: []string{"model", "accuracy", "note"}, Rows: [][]string{{"a|b", "0.9", "ok"}, {"long name"}}}
 	require.NoError(t, tab.WriteMarkdown(&buf))
-	require.Equal(t, "| model     | accuracy |\n"+
-		"| --------- | -------: |\n"+
-		"| a\\|b      |      0.9 |\n"+
-		"| long name |          |\n", buf.String())
+	require.Equal(t, "| model     | accuracy | note |\n"+
+		"| --------- | -------: | ---- |\n"+
+		"| a\\|b      |      0.9 | ok   |\n"+
+		"| long name |          |      |\n", buf.String())
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -15,9 +16,9 @@ type Table struct {
 	Rows   [][]string
 }
 
-// WriteMarkdown writes t to w: the first column left-aligned, the others
-// right-aligned (numbers), "|" in cells escaped. Rows shorter than the
-// header are padded.
+// WriteMarkdown writes t to w with "|" in cells escaped and short rows
+// padded. Columns of numbers (every cell starts with a digit, a sign or
+// "[", or is "n/a" or "—") are right-aligned, others left-aligned.
 func (t Table) WriteMarkdown(w io.Writer) error {
 	cols := len(t.Header)
 	for _, r := range t.Rows {
@@ -28,6 +29,13 @@ func (t Table) WriteMarkdown(w io.Writer) error {
 			return strings.ReplaceAll(r[j], "|", `\|`)
 		}
 		return ""
+	}
+	right := make([]bool, cols)
+	for j := range cols {
+		right[j] = len(t.Rows) > 0
+		for _, r := range t.Rows {
+			right[j] = right[j] && numeric(cell(r, j))
+		}
 	}
 	width := make([]int, cols)
 	for _, r := range append([][]string{t.Header}, t.Rows...) {
@@ -41,10 +49,10 @@ func (t Table) WriteMarkdown(w io.Writer) error {
 		for j := range cols {
 			c := cell(r, j)
 			pad := strings.Repeat(" ", width[j]-utf8.RuneCountInString(c))
-			if j == 0 {
-				b.WriteString(" " + c + pad + " |")
-			} else {
+			if right[j] {
 				b.WriteString(" " + pad + c + " |")
+			} else {
+				b.WriteString(" " + c + pad + " |")
 			}
 		}
 		b.WriteString("\n")
@@ -52,10 +60,10 @@ func (t Table) WriteMarkdown(w io.Writer) error {
 	line(t.Header)
 	b.WriteString("|")
 	for j := range cols {
-		if j == 0 {
-			b.WriteString(" " + strings.Repeat("-", width[j]) + " |")
-		} else {
+		if right[j] {
 			b.WriteString(" " + strings.Repeat("-", width[j]-1) + ": |")
+		} else {
+			b.WriteString(" " + strings.Repeat("-", width[j]) + " |")
 		}
 	}
 	b.WriteString("\n")
@@ -64,6 +72,15 @@ func (t Table) WriteMarkdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// numeric reports whether a cell reads as a number (or a placeholder for one).
+func numeric(c string) bool {
+	if c == "" || c == "n/a" || c == "—" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(c)
+	return unicode.IsDigit(r) || strings.ContainsRune("+-−[.", r)
 }
 
 // FormatEstimate renders an estimate as "0.912 [0.884, 0.937]" with digits

@@ -58,7 +58,7 @@ func Bars(title, yLabel, highlightName string, bars []Bar) (*plot.Plot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plots: %w", err)
 		}
-		bc.Color = plotutil.Color(2 * k)
+		bc.Color = plotutil.Color(2 - 2*k) // blue bars, red highlights
 		bc.LineStyle.Width = 0
 		p.Add(bc)
 		if k == 1 && highlightName != "" {
