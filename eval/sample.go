@@ -34,33 +34,33 @@ func (s Sample) check() error {
 // otherwise).
 func (s Sample) Subset(idx []int) Sample {
 	var out Sample
-	out.YTrue = make([]int, len(idx))
-	for i, k := range idx {
-		out.YTrue[i] = s.YTrue[k]
-	}
-	if s.YPred != nil {
-		out.YPred = make([]int, len(idx))
-		for i, k := range idx {
-			out.YPred[i] = s.YPred[k]
-		}
-	}
-	if s.Score != nil {
-		out.Score = make([]float64, len(idx))
-		for i, k := range idx {
-			out.Score[i] = s.Score[k]
-		}
-	}
-	if s.Proba != nil {
-		out.Proba = make([][]float64, len(idx))
-		for i, k := range idx {
-			out.Proba[i] = s.Proba[k]
-		}
-	}
+	s.subsetInto(&out, idx)
 	return out
 }
 
+// subsetInto is Subset reusing dst's slices.
+func (s Sample) subsetInto(dst *Sample, idx []int) {
+	dst.YTrue = pick(dst.YTrue, s.YTrue, idx)
+	dst.YPred = pick(dst.YPred, s.YPred, idx)
+	dst.Score = pick(dst.Score, s.Score, idx)
+	dst.Proba = pick(dst.Proba, s.Proba, idx)
+}
+
+// pick sets dst to src[idx] reusing dst's storage; nil src gives nil.
+func pick[T any](dst, src []T, idx []int) []T {
+	if src == nil {
+		return nil
+	}
+	dst = dst[:0]
+	for _, k := range idx {
+		dst = append(dst, src[k])
+	}
+	return dst
+}
+
 // Metric is a named score of a Sample, for sliced analysis. Func must be
-// safe for concurrent use and must not modify the Sample.
+// safe for concurrent use and must neither modify nor retain the Sample
+// (Slice reuses its storage).
 type Metric struct {
 	Name string
 	Func func(Sample) (float64, error)

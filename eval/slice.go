@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mlprep/mlprep/stats"
 )
@@ -86,7 +87,7 @@ func (f *Frame) Name(g Group) string {
 
 // Slice evaluates metrics on s overall and on every group of examples that
 // share the values of features (the groups are the combinations present,
-// sorted). Unless o.PointEstimatesOnly, each estimate gets a bootstrap
+// sorted; with no features, only overall). Unless o.PointEstimatesOnly, each estimate gets a bootstrap
 // confidence interval (resampling the group's examples, through
 // stats.Bootstrap), and each group a one-sided permutation test of "the
 // metric is worse on this group than on the rest of the examples"
@@ -122,6 +123,9 @@ func Slice(ctx context.Context, s Sample, features []Feature, metrics []Metric, 
 	}
 	groups := map[string]*Group{}
 	for i := range keys {
+		if len(features) == 0 {
+			break // no features: the overall estimates only
+		}
 		vals := make([]string, len(features))
 		for j, ft := range features {
 			vals[j] = ft.Values[i]
@@ -161,14 +165,23 @@ func Slice(ctx context.Context, s Sample, features []Feature, metrics []Metric, 
 }
 
 // metricOn returns a stats.Statistic that evaluates m on the examples whose
-// indices (stored as float64) it is given; NaN when the metric fails.
+// indices (stored as float64) it is given; NaN when the metric fails. The
+// resampling calls it concurrently, so buffers come from a pool.
 func metricOn(s Sample, m Metric) func(idx []float64) float64 {
+	type buffers struct {
+		ix  []int
+		sub Sample
+	}
+	pool := sync.Pool{New: func() any { return new(buffers) }}
 	return func(idx []float64) float64 {
-		ix := make([]int, len(idx))
-		for i, v := range idx {
-			ix[i] = int(v)
+		b := pool.Get().(*buffers)
+		defer pool.Put(b)
+		b.ix = b.ix[:0]
+		for _, v := range idx {
+			b.ix = append(b.ix, int(v))
 		}
-		v, err := m.Func(s.Subset(ix))
+		s.subsetInto(&b.sub, b.ix)
+		v, err := m.Func(b.sub)
 		if err != nil {
 			return math.NaN()
 		}

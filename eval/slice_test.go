@@ -151,3 +151,12 @@ func TestTableWriteMarkdown(t *testing.T) {
 		"| a\\|b      |      0.9 | ok   |\n"+
 		"| long name |          |      |\n", buf.String())
 }
+
+func TestSliceWithoutFeaturesHasOnlyOverall(t *testing.T) {
+	s, _ := syntheticSlices(40)
+	f, err := Slice(context.Background(), s, nil, []Metric{AccuracyMetric}, SliceOptions{Resamples: 20})
+	require.NoError(t, err)
+	require.Empty(t, f.Groups)
+	require.True(t, f.Overall[0].Defined)
+	require.Len(t, f.Table(3).Rows, 1)
+}

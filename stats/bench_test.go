@@ -89,7 +89,7 @@ func BenchmarkWilcoxonExact50(b *testing.B) {
 func BenchmarkWelchTTest(b *testing.B) {
 	x, y := normalSample(1000, 0, 1), normalSample(1000, 0.1, 2)
 	for b.Loop() {
-		if _, err := WelchTTest(x, y, TTestOptions{}); err != nil {
+		if _, err := WelchTTest(x, y, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

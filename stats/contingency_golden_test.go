@@ -52,7 +52,7 @@ func TestCorrelationMatchesSciPy(t *testing.T) {
 				conf float64
 				ci   [2]float64
 			}{{0.95, c.PearsonCI95}, {0.80, c.PearsonCI80}} {
-				p, err := Pearson(c.X, c.Y, TTestOptions{Alternative: alt, Confidence: level.conf})
+				p, err := Pearson(c.X, c.Y, Options{Alternative: alt, Confidence: level.conf})
 				require.NoError(t, err)
 				requireRel(t, c.Pearson[0], p.Statistic, scipyTol, "r")
 				requireRel(t, c.Pearson[1], p.PValue, scipyTol, "p")

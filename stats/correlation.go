@@ -12,8 +12,8 @@ import (
 // Fisher-z interval, tanh(atanh r ± z·/√(n − 3)), as PearsonRResult's
 // confidence_interval (for n ≤ 3 it is [−1, 1]). For n = 2, r = ±1 and p = 1.
 // A constant sample gives an undefined Result, as SciPy returns NaN. The
-// Alternative options use TTestOptions.
-func Pearson(x, y []float64, o TTestOptions) (Result, error) {
+// Alternative options use Options.
+func Pearson(x, y []float64, o Options) (Result, error) {
 	if err := checkPaired(x, y, 2); err != nil {
 		return Result{}, err
 	}

@@ -14,22 +14,22 @@ func TestTestsRejectBadInput(t *testing.T) {
 		err  func() error
 		want error
 	}{
-		{"one-sample empty", func() error { _, err := OneSampleTTest(nil, 0, TTestOptions{}); return err }, ErrEmpty},
-		{"one-sample single value", func() error { _, err := OneSampleTTest([]float64{1}, 0, TTestOptions{}); return err }, ErrEmpty},
-		{"one-sample NaN", func() error { _, err := OneSampleTTest(nan, 0, TTestOptions{}); return err }, ErrNaN},
+		{"one-sample empty", func() error { _, err := OneSampleTTest(nil, 0, Options{}); return err }, ErrEmpty},
+		{"one-sample single value", func() error { _, err := OneSampleTTest([]float64{1}, 0, Options{}); return err }, ErrEmpty},
+		{"one-sample NaN", func() error { _, err := OneSampleTTest(nan, 0, Options{}); return err }, ErrNaN},
 		{"one-sample Inf", func() error {
-			_, err := OneSampleTTest([]float64{1, math.Inf(1)}, 0, TTestOptions{})
+			_, err := OneSampleTTest([]float64{1, math.Inf(1)}, 0, Options{})
 			return err
 		}, ErrNaN},
-		{"paired lengths", func() error { _, err := PairedTTest([]float64{1, 2, 3}, []float64{1, 2}, TTestOptions{}); return err }, ErrLength},
-		{"welch NaN", func() error { _, err := WelchTTest([]float64{1, 2}, nan, TTestOptions{}); return err }, ErrNaN},
-		{"student empty", func() error { _, err := StudentTTest(nil, []float64{1, 2}, TTestOptions{}); return err }, ErrEmpty},
+		{"paired lengths", func() error { _, err := PairedTTest([]float64{1, 2, 3}, []float64{1, 2}, Options{}); return err }, ErrLength},
+		{"welch NaN", func() error { _, err := WelchTTest([]float64{1, 2}, nan, Options{}); return err }, ErrNaN},
+		{"student empty", func() error { _, err := StudentTTest(nil, []float64{1, 2}, Options{}); return err }, ErrEmpty},
 		{"confidence", func() error {
-			_, err := OneSampleTTest([]float64{1, 2}, 0, TTestOptions{Confidence: 1})
+			_, err := OneSampleTTest([]float64{1, 2}, 0, Options{Confidence: 1})
 			return err
 		}, ErrArgument},
 		{"alternative", func() error {
-			_, err := OneSampleTTest([]float64{1, 2}, 0, TTestOptions{Alternative: 5})
+			_, err := OneSampleTTest([]float64{1, 2}, 0, Options{Alternative: 5})
 			return err
 		}, ErrArgument},
 		{"mann-whitney empty", func() error { _, err := MannWhitneyU(nil, []float64{1}, MannWhitneyOptions{}); return err }, ErrEmpty},
@@ -54,7 +54,7 @@ func TestTestsRejectBadInput(t *testing.T) {
 			return err
 		}, ErrArgument},
 		{"chi-square empty", func() error { _, err := ChiSquareIndependence(nil, true); return err }, ErrEmpty},
-		{"pearson one point", func() error { _, err := Pearson([]float64{1}, []float64{2}, TTestOptions{}); return err }, ErrEmpty},
+		{"pearson one point", func() error { _, err := Pearson([]float64{1}, []float64{2}, Options{}); return err }, ErrEmpty},
 		{"spearman lengths", func() error { _, err := Spearman([]float64{1, 2, 3}, []float64{1, 2}, TwoSided); return err }, ErrLength},
 		{"adjust NaN", func() error { _, err := AdjustPValues([]float64{0.1, math.NaN()}, Holm); return err }, ErrNaN},
 		{"adjust range", func() error { _, err := AdjustPValues([]float64{0.1, 1.2}, Holm); return err }, ErrArgument},
@@ -76,10 +76,10 @@ func TestUndefinedResults(t *testing.T) {
 	constant := []float64{0.1, 0.1, 0.1, 0.1}
 	other := []float64{1, 2, 3, 4}
 	results := map[string]func() (Result, error){
-		"one-sample":  func() (Result, error) { return OneSampleTTest(constant, 0, TTestOptions{}) },
-		"paired":      func() (Result, error) { return PairedTTest(other, other, TTestOptions{}) },
-		"student":     func() (Result, error) { return StudentTTest(constant, constant, TTestOptions{}) },
-		"pearson":     func() (Result, error) { return Pearson(constant, other, TTestOptions{}) },
+		"one-sample":  func() (Result, error) { return OneSampleTTest(constant, 0, Options{}) },
+		"paired":      func() (Result, error) { return PairedTTest(other, other, Options{}) },
+		"student":     func() (Result, error) { return StudentTTest(constant, constant, Options{}) },
+		"pearson":     func() (Result, error) { return Pearson(constant, other, Options{}) },
 		"spearman":    func() (Result, error) { return Spearman(other, constant, TwoSided) },
 		"mcnemar chi": func() (Result, error) { return McNemar([2][2]int{{5, 0}, {0, 5}}, McNemarChiSquare) },
 		"cv52": func() (Result, error) {
@@ -96,7 +96,7 @@ func TestUndefinedResults(t *testing.T) {
 		})
 	}
 	// Welch with one constant sample is still defined.
-	r, err := WelchTTest(constant, other, TTestOptions{})
+	r, err := WelchTTest(constant, other, Options{})
 	require.NoError(t, err)
 	require.True(t, r.Defined)
 	// No discordant pairs: the exact McNemar test cannot reject.

@@ -14,8 +14,8 @@ import (
 func ExamplePairedTTest() {
 	modelA := []float64{0.71, 0.64, 0.80, 0.58, 0.92, 0.67, 0.75, 0.61, 0.83, 0.70}
 	modelB := []float64{0.68, 0.60, 0.79, 0.55, 0.90, 0.62, 0.74, 0.57, 0.80, 0.69}
-	paired, _ := stats.PairedTTest(modelA, modelB, stats.TTestOptions{})
-	welch, _ := stats.WelchTTest(modelA, modelB, stats.TTestOptions{})
+	paired, _ := stats.PairedTTest(modelA, modelB, stats.Options{})
+	welch, _ := stats.WelchTTest(modelA, modelB, stats.Options{})
 	fmt.Printf("paired: t = %.2f, p = %.2g, 95%% CI [%.3f, %.3f]\n", paired.Statistic, paired.PValue, paired.CI.Low, paired.CI.High)
 	fmt.Printf("Welch (ignores pairing): p = %.2f\n", welch.PValue)
 	// Output:

@@ -199,7 +199,7 @@ func TestTTestsMatchSciPy(t *testing.T) {
 				conf float64
 				ci   []*float64
 			}{{0.95, c.CI95}, {0.90, c.CI90}} {
-				o := TTestOptions{Alternative: alternatives[c.Alternative], Confidence: level.conf}
+				o := Options{Alternative: alternatives[c.Alternative], Confidence: level.conf}
 				var r Result
 				var err error
 				switch c.Kind {

@@ -51,6 +51,9 @@ func TestExactPermutationTestMatchesSciPy(t *testing.T) {
 			require.NotNil(t, stat, c.StatisticName)
 			o := PermutationOptions{Type: permutationTypes[c.Type], Alternative: alternatives[c.Alternative]}
 			if c.Type == "pairings" {
+				if testing.Short() {
+					t.Skip("enumerates (6!)² = 518,400 pairings")
+				}
 				o.Resamples = math.MaxInt
 			}
 			r, err := PermutationTest(context.Background(), c.Data, stat, o)

@@ -6,9 +6,10 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// TTestOptions configures the t-tests. The zero value is a two-sided test
-// with a 95% confidence interval.
-type TTestOptions struct {
+// Options configures the t-tests and Pearson: the alternative and the
+// level of Result.CI. The zero value is a two-sided test with a 95%
+// confidence interval.
+type Options struct {
 	Alternative Alternative
 	// Confidence is the level of Result.CI; 0 means 0.95.
 	Confidence float64
@@ -19,7 +20,7 @@ type TTestOptions struct {
 // confidence interval for the mean (one-sided for one-sided alternatives).
 // x needs two values; a sample with zero variance gives an undefined
 // Result (SciPy returns ±Inf or NaN depending on rounding).
-func OneSampleTTest(x []float64, mu float64, o TTestOptions) (Result, error) {
+func OneSampleTTest(x []float64, mu float64, o Options) (Result, error) {
 	if err := checkFinite("x", x, 2); err != nil {
 		return Result{}, err
 	}
@@ -32,7 +33,7 @@ func OneSampleTTest(x []float64, mu float64, o TTestOptions) (Result, error) {
 // PairedTTest is the one-sample t-test on the differences x[i] − y[i]
 // (scipy.stats.ttest_rel): the test for two models scored on the same
 // examples. Result.CI is for the mean difference.
-func PairedTTest(x, y []float64, o TTestOptions) (Result, error) {
+func PairedTTest(x, y []float64, o Options) (Result, error) {
 	if err := checkPaired(x, y, 2); err != nil {
 		return Result{}, err
 	}
@@ -51,18 +52,18 @@ func PairedTTest(x, y []float64, o TTestOptions) (Result, error) {
 // degrees of freedom. Prefer WelchTTest unless the variances are known to
 // be equal: Student's test is anti-conservative when the smaller sample has
 // the larger variance. Result.CI is for x̄ − ȳ (SciPy 1.11's interval).
-func StudentTTest(x, y []float64, o TTestOptions) (Result, error) {
+func StudentTTest(x, y []float64, o Options) (Result, error) {
 	return twoSampleTTest(x, y, true, o)
 }
 
 // WelchTTest is the two-sample t-test without assuming equal variances
 // (scipy.stats.ttest_ind, equal_var=False), with the Welch–Satterthwaite
 // degrees of freedom (s₁²/n₁ + s₂²/n₂)² / ((s₁²/n₁)²/(n₁−1) + (s₂²/n₂)²/(n₂−1)).
-func WelchTTest(x, y []float64, o TTestOptions) (Result, error) {
+func WelchTTest(x, y []float64, o Options) (Result, error) {
 	return twoSampleTTest(x, y, false, o)
 }
 
-func twoSampleTTest(x, y []float64, pooled bool, o TTestOptions) (Result, error) {
+func twoSampleTTest(x, y []float64, pooled bool, o Options) (Result, error) {
 	if err := checkFinite("x", x, 2); err != nil {
 		return Result{}, err
 	}
@@ -86,7 +87,7 @@ func twoSampleTTest(x, y []float64, pooled bool, o TTestOptions) (Result, error)
 
 // tResult finishes a t-test: t = diff/se against Student's t with df
 // degrees of freedom, and the interval estimate ± t-quantile · se.
-func tResult(estimate, diff, se, df float64, constant bool, o TTestOptions) (Result, error) {
+func tResult(estimate, diff, se, df float64, constant bool, o Options) (Result, error) {
 	if err := o.Alternative.valid(); err != nil {
 		return Result{}, err
 	}
