@@ -50,7 +50,7 @@ func ExampleBootstrap() {
 	}
 	fmt.Printf("mean %.1f ms, 95%% BCa CI [%.1f, %.1f]\n", r.Estimate, r.CI.Low, r.CI.High)
 	// Output:
-	// mean 20.4 ms, 95% BCa CI [13.3, 39.0]
+	// mean 20.4 ms, 95% BCa CI [13.5, 39.9]
 }
 
 // A paired permutation test swaps each example's two scores: with 12

@@ -352,9 +352,27 @@ func (p *permuter) random(s *permScratch, rng *uniform) {
 	}
 }
 
-// shuffle is a Fisher–Yates shuffle.
+// shuffle is a Fisher–Yates shuffle. For slices shorter than 2¹⁶ it takes
+// four 16-bit draws from each generator output, as resample does; the bound
+// j + 1 changes every step, so the rejection threshold is only computed on
+// the rare draws that might need it.
 func shuffle[T any](x []T, rng *uniform) {
-	for j := len(x) - 1; j > 0; j-- {
+	j := len(x) - 1
+	if len(x) < 1<<16 {
+		for ; j >= 4; j -= 4 {
+			r := rng.pcg.Uint64()
+			for lane := range 4 {
+				n := uint32(j + 1 - lane)
+				m := uint32(uint16(r>>(16*lane))) * n
+				if uint16(m) < uint16(n) {
+					m = redraw16(rng, n, uint16((1<<16-n)%n), m)
+				}
+				k := m >> 16
+				x[j-lane], x[k] = x[k], x[j-lane]
+			}
+		}
+	}
+	for ; j > 0; j-- {
 		k := rng.below(uint32(j + 1))
 		x[j], x[k] = x[k], x[j]
 	}

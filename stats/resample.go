@@ -56,26 +56,47 @@ func (u *uniform) below(n uint32) uint32 {
 }
 
 // resample sets dst to a with-replacement resample of src, 1 ≤ len(src) <
-// 2³²: index generation and gather fused, two indices per generator call.
-// Resampling the identity 0, 1, … gives shared indices for paired data.
+// 2³²: index generation and gather fused. The generator is the cost that
+// matters, so each 64-bit output is split into four 16-bit draws when
+// len(src) < 2¹⁶ (two 32-bit ones otherwise). Resampling the identity
+// 0, 1, … gives shared indices for paired data.
 func resample[T float64 | uint32](u *uniform, dst, src []T) {
-	n := uint32(len(src))
-	for i := 0; i < len(dst); i += 2 {
-		x := u.pcg.Uint64()
-		m := uint64(uint32(x)) * uint64(n)
-		if uint32(m) < n {
-			m = u.reject(n, m)
+	if len(src) >= 1<<16 {
+		n := uint32(len(src))
+		for i := range dst {
+			dst[i] = src[u.below(n)]
 		}
-		dst[i] = src[m>>32]
-		if i+1 == len(dst) {
-			return
-		}
-		m = (x >> 32) * uint64(n)
-		if uint32(m) < n {
-			m = u.reject(n, m)
-		}
-		dst[i+1] = src[m>>32]
+		return
 	}
+	// Lemire: a 16-bit draw d maps to (d·n)>>16, rejecting the draws whose
+	// low half (d·n mod 2¹⁶) is below 2¹⁶ mod n — computed once here.
+	n := uint32(len(src))
+	t := uint16((1<<16 - n) % n)
+	i := 0
+	for ; i+4 <= len(dst); i += 4 {
+		x := u.pcg.Uint64()
+		m0 := uint32(uint16(x)) * n
+		m1 := uint32(uint16(x>>16)) * n
+		m2 := uint32(uint16(x>>32)) * n
+		m3 := uint32(uint16(x>>48)) * n
+		if uint16(m0) < t || uint16(m1) < t || uint16(m2) < t || uint16(m3) < t {
+			// Rare (probability below 4n/2¹⁶): redraw the biased lanes.
+			m0, m1, m2, m3 = redraw16(u, n, t, m0), redraw16(u, n, t, m1), redraw16(u, n, t, m2), redraw16(u, n, t, m3)
+		}
+		dst[i], dst[i+1], dst[i+2], dst[i+3] = src[m0>>16], src[m1>>16], src[m2>>16], src[m3>>16]
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = src[redraw16(u, n, t, uint32(uint16(u.pcg.Uint64()))*n)>>16]
+	}
+}
+
+// redraw16 returns m, or m for fresh 16-bit draws while its low half is
+// below t.
+func redraw16(u *uniform, n uint32, t uint16, m uint32) uint32 {
+	for uint16(m) < t {
+		m = uint32(uint16(u.pcg.Uint64())) * n
+	}
+	return m
 }
 
 // reject redraws while the low half of m falls in the 2³² mod n values that
