@@ -16,15 +16,21 @@ func numpySum(x []float64) float64 {
 		}
 		return s
 	case n <= 128:
-		var r [8]float64
-		copy(r[:], x[:8])
+		// Eight accumulators, unrolled by hand (Go does not unroll loops).
+		r0, r1, r2, r3, r4, r5, r6, r7 := x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]
 		i := 8
 		for ; i+8 <= n; i += 8 {
-			for j := range r {
-				r[j] += x[i+j]
-			}
+			b := x[i : i+8 : i+8]
+			r0 += b[0]
+			r1 += b[1]
+			r2 += b[2]
+			r3 += b[3]
+			r4 += b[4]
+			r5 += b[5]
+			r6 += b[6]
+			r7 += b[7]
 		}
-		s := ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+		s := ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
 		for ; i < n; i++ {
 			s += x[i]
 		}

@@ -359,18 +359,20 @@ func (p *permuter) random(s *permScratch, rng *uniform) {
 func shuffle[T any](x []T, rng *uniform) {
 	j := len(x) - 1
 	if len(x) < 1<<16 {
+		pcg := *rng.pcg // a local copy keeps the state in registers
 		for ; j >= 4; j -= 4 {
-			r := rng.pcg.Uint64()
+			r := pcg.Uint64()
 			for lane := range 4 {
 				n := uint32(j + 1 - lane)
 				m := uint32(uint16(r>>(16*lane))) * n
 				if uint16(m) < uint16(n) {
-					m = redraw16(rng, n, uint16((1<<16-n)%n), m)
+					m = redraw16(&pcg, n, uint16((1<<16-n)%n), m)
 				}
 				k := m >> 16
 				x[j-lane], x[k] = x[k], x[j-lane]
 			}
 		}
+		*rng.pcg = pcg
 	}
 	for ; j > 0; j-- {
 		k := rng.below(uint32(j + 1))

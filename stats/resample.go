@@ -72,29 +72,33 @@ func resample[T float64 | uint32](u *uniform, dst, src []T) {
 	// low half (d·n mod 2¹⁶) is below 2¹⁶ mod n — computed once here.
 	n := uint32(len(src))
 	t := uint16((1<<16 - n) % n)
+	// A local copy of the generator keeps its state in registers.
+	pcg := *u.pcg
 	i := 0
 	for ; i+4 <= len(dst); i += 4 {
-		x := u.pcg.Uint64()
+		x := pcg.Uint64()
 		m0 := uint32(uint16(x)) * n
 		m1 := uint32(uint16(x>>16)) * n
 		m2 := uint32(uint16(x>>32)) * n
 		m3 := uint32(uint16(x>>48)) * n
 		if uint16(m0) < t || uint16(m1) < t || uint16(m2) < t || uint16(m3) < t {
 			// Rare (probability below 4n/2¹⁶): redraw the biased lanes.
-			m0, m1, m2, m3 = redraw16(u, n, t, m0), redraw16(u, n, t, m1), redraw16(u, n, t, m2), redraw16(u, n, t, m3)
+			m0, m1, m2, m3 = redraw16(&pcg, n, t, m0), redraw16(&pcg, n, t, m1), redraw16(&pcg, n, t, m2), redraw16(&pcg, n, t, m3)
 		}
-		dst[i], dst[i+1], dst[i+2], dst[i+3] = src[m0>>16], src[m1>>16], src[m2>>16], src[m3>>16]
+		d := dst[i : i+4 : i+4]
+		d[0], d[1], d[2], d[3] = src[m0>>16], src[m1>>16], src[m2>>16], src[m3>>16]
 	}
 	for ; i < len(dst); i++ {
-		dst[i] = src[redraw16(u, n, t, uint32(uint16(u.pcg.Uint64()))*n)>>16]
+		dst[i] = src[redraw16(&pcg, n, t, uint32(uint16(pcg.Uint64()))*n)>>16]
 	}
+	*u.pcg = pcg
 }
 
 // redraw16 returns m, or m for fresh 16-bit draws while its low half is
 // below t.
-func redraw16(u *uniform, n uint32, t uint16, m uint32) uint32 {
+func redraw16(pcg *rand.PCG, n uint32, t uint16, m uint32) uint32 {
 	for uint16(m) < t {
-		m = uint32(uint16(u.pcg.Uint64())) * n
+		m = uint32(uint16(pcg.Uint64())) * n
 	}
 	return m
 }
