@@ -15,7 +15,7 @@ import (
 // falls beyond the critical value(s). gonum's NoncentralT (Lenth's AS 243)
 // supplies the distribution; it agrees with SciPy's nct (Boost) to 1e-9
 // relative, or 1e-13 absolute in a far tail. For a one-sided test, Greater expects d > 0 and Less d < 0.
-func TTestPower(d float64, n1, n2 float64, alpha float64, alt Alternative) (float64, error) {
+func TTestPower(d, n1, n2, alpha float64, alt Alternative) (float64, error) {
 	if err := checkPowerArgs(d, alpha, alt); err != nil {
 		return 0, err
 	}
