@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
 )
@@ -52,5 +53,23 @@ func BenchmarkRankingReport(b *testing.B) {
 		_, _ = r.PrecisionAtK(100)
 		_, _ = r.RecallAtK(1000)
 		_, _ = r.RecallAtFPR(0.001)
+	}
+}
+
+func BenchmarkSlice(b *testing.B) {
+	s, feat := syntheticSlices(2000)
+	for b.Loop() {
+		if _, err := Slice(context.Background(), s, []Feature{feat}, []Metric{AccuracyMetric}, SliceOptions{Resamples: 199}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPrecisionRecallF1Macro(b *testing.B) {
+	s, _ := syntheticSlices(100_000)
+	for b.Loop() {
+		if _, err := PrecisionRecallF1(s.YTrue, s.YPred, PRFOptions{Average: Macro}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

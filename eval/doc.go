@@ -5,7 +5,9 @@
 // precision–recall curves, ROC AUC binary and one-vs-rest, average
 // precision), probability metrics (log loss, Brier score, calibration curve,
 // expected calibration error) and the alert-triage metrics a security team
-// reports (precision@K, recall@K, recall at a fixed false-positive rate).
+// reports (precision@K, recall@K, recall at a fixed false-positive rate);
+// sliced analysis in the manner of Fairlearn's MetricFrame, with bootstrap
+// intervals and multiple-testing-corrected flags; and Markdown reports.
 //
 // # Label metrics
 //
@@ -64,6 +66,25 @@
 // every metric from it; ROCAUC, AveragePrecision, ROCCurve and
 // PrecisionRecallCurve are one-shot shortcuts.
 //
+// # Slices
+//
+// An aggregate hides the groups it averages over: a model at 95% overall can
+// be at 70% on one protocol, one data source or one population. Slice
+// evaluates any Metric overall and on every group of examples sharing the
+// values of one or more Features, like Fairlearn's MetricFrame, with group
+// minimum, maximum, Difference (max − min) and Ratio (min/max). Two rules
+// keep the answer honest. First, a slice is small, so its estimate is noisy:
+// every estimate carries a bootstrap confidence interval (stats.Bootstrap).
+// Second, with many slices one of them is always lowest: a slice is flagged
+// only when a one-sided permutation test of "worse here than on the other
+// examples" stays significant after correcting for the number of slices
+// (stats.AdjustPValues, Holm by default). DemographicParityDifference and
+// EqualizedOddsDifference (Hardt et al. 2016) measure the gaps in selection
+// rate and in error rates between groups.
+//
+// Table and Frame.Table produce Markdown tables that also read well as
+// plain text.
+//
 // # Matching scikit-learn
 //
 // Every function is checked against scikit-learn 1.2.1 on golden values
@@ -74,7 +95,9 @@
 // labels argument: it orders and restricts the classes, and classes in it
 // that never occur still count in macro averages. LogLoss clips to machine
 // epsilon and renormalises rows as log_loss does. ECE is not in scikit-learn;
-// its golden values are computed from calibration_curve's bins.
+// its golden values are computed from calibration_curve's bins. The
+// sliced metrics, group summaries and fairness differences are checked
+// against scikit-learn on each group with Fairlearn's definitions.
 //
 // # Bad input
 //
@@ -85,9 +108,14 @@
 // package returns ErrOneClass instead, so an undefined number never reaches a
 // report looking like a measurement. Nothing in the package panics on data.
 //
-// All functions are pure; a Ranking is immutable and safe for concurrent use.
+// All functions are safe for concurrent use; a Ranking and a Frame are
+// immutable once built. Frame methods panic when asked for a metric the
+// frame does not have (a programmer error).
 //
-// References: C. Guo, G. Pleiss, Y. Sun, K. Q. Weinberger, "On calibration
+// References: M. Hardt, E. Price, N. Srebro, "Equality of opportunity in
+// supervised learning", NeurIPS 2016. S. Bird et al., "Fairlearn: a toolkit
+// for assessing and improving fairness in AI", Microsoft tech. report
+// MSR-TR-2020-32. C. Guo, G. Pleiss, Y. Sun, K. Q. Weinberger, "On calibration
 // of modern neural networks", ICML 2017. M. P. Naeini, G. Cooper,
 // M. Hauskrecht, "Obtaining well calibrated probabilities using Bayesian
 // binning", AAAI 2015. B. W. Matthews, "Comparison of the predicted and

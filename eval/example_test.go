@@ -1,7 +1,9 @@
 package eval_test
 
 import (
+	"context"
 	"fmt"
+	"os"
 
 	"github.com/mlprep/mlprep/eval"
 )
@@ -73,4 +75,37 @@ func ExampleCalibrationCurve() {
 	// predicted 0.15 observed 0.50 (n=4)
 	// predicted 0.90 observed 0.50 (n=4)
 	// ECE 0.375
+}
+
+// Accuracy by site, with 95% intervals; the flag marks a site that is worse
+// than the rest after Holm's correction over the sites.
+func ExampleSlice() {
+	var yTrue, yPred []int
+	var site []string
+	for i := range 240 {
+		s := []string{"lab", "clinic", "field"}[i%3]
+		y := i % 2
+		p := y
+		if (s == "field" && i%5 < 2) || i%29 == 0 {
+			p = 1 - y // the field site's data is harder
+		}
+		yTrue, yPred, site = append(yTrue, y), append(yPred, p), append(site, s)
+	}
+	f, err := eval.Slice(context.Background(), eval.Sample{YTrue: yTrue, YPred: yPred},
+		[]eval.Feature{{Name: "site", Values: site}}, []eval.Metric{eval.AccuracyMetric},
+		eval.SliceOptions{Resamples: 999, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = f.Table(3).WriteMarkdown(os.Stdout)
+	fmt.Printf("accuracy gap between sites: %.3f\n", f.Difference("accuracy"))
+	// Output:
+	// | slice       |   n |               accuracy |
+	// | ----------- | --: | ---------------------: |
+	// | overall     | 240 |   0.833 [0.779, 0.879] |
+	// | site=clinic |  80 |   0.963 [0.900, 0.988] |
+	// | site=field  |  80 | 0.575 [0.463, 0.675] ▼ |
+	// | site=lab    |  80 |   0.963 [0.900, 0.988] |
+	// accuracy gap between sites: 0.388
 }

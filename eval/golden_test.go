@@ -17,6 +17,28 @@ type sklearnGolden struct {
 	Labelled    []labelledGolden
 	Proba       []probaGolden
 	Calibration []calibrationGolden
+	Slices      slicesGolden
+}
+
+type slicesGolden struct {
+	Y, Pred        []int
+	Score          []float64
+	Region, Device []string
+	Frames         []struct {
+		Features []string
+		Groups   []struct {
+			Values           []string
+			Size             int
+			Accuracy         float64
+			BalancedAccuracy float64 `json:"balanced_accuracy"`
+			MacroF1          float64 `json:"macro_f1"`
+			ROCAUC           float64 `json:"roc_auc"`
+		}
+		Summary         map[string]struct{ Min, Max, Difference, Ratio float64 }
+		OverallAccuracy float64 `json:"overall_accuracy"`
+	}
+	DemographicParityDifference float64 `json:"demographic_parity_difference"`
+	EqualizedOddsDifference     float64 `json:"equalized_odds_difference"`
 }
 
 type labelledGolden struct {

@@ -186,8 +186,47 @@ calibration.append(calibration_case("overconfident", yb, np.clip(0.5 + (yb - 0.5
 calibration.append(calibration_case("on_edges", [0, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0], [0, 0.2, 0.4, 0.6, 0.8, 1, 0.2, 0.4, 0.5, 0.1, 0.3]))
 calibration.append(calibration_case("rounded", yb[:97], np.round(rng.random(97), 1)))
 
+
+
+# Sliced analysis (Fairlearn's MetricFrame definitions, computed here with
+# sklearn on each group): per-group accuracy, balanced accuracy, macro F1 and
+# ROC AUC; group min, max, difference (max - min) and ratio (min / max);
+# demographic parity difference (gap in selection rate) and equalized odds
+# difference (max of the TPR gap and the FPR gap).
+n = 400
+groups_a = rng.choice(["north", "south", "east"], n, p=[0.5, 0.3, 0.2])
+groups_b = rng.choice(["mobile", "desktop"], n)
+yb = rng.integers(0, 2, n)
+score = rng.normal(size=n) + 1.2 * yb - 0.8 * (groups_a == "east")
+pred = (score > 0.5).astype(int)
+slices_out = {"y": yb.tolist(), "pred": pred.tolist(), "score": floats(score),
+              "region": groups_a.tolist(), "device": groups_b.tolist(), "frames": []}
+for feats in (["region"], ["region", "device"]):
+    keys = list(zip(*[slices_out[f] for f in feats]))
+    groups = sorted(set(keys))
+    rows = []
+    for g in groups:
+        m = np.array([k == g for k in keys])
+        rows.append({"values": list(g), "size": int(m.sum()),
+                     "accuracy": float(metrics.accuracy_score(yb[m], pred[m])),
+                     "balanced_accuracy": float(metrics.balanced_accuracy_score(yb[m], pred[m])),
+                     "macro_f1": float(metrics.f1_score(yb[m], pred[m], average="macro")),
+                     "roc_auc": float(metrics.roc_auc_score(yb[m], score[m]))})
+    summary = {}
+    for name in ("accuracy", "balanced_accuracy", "macro_f1", "roc_auc"):
+        v = [r[name] for r in rows]
+        summary[name] = {"min": min(v), "max": max(v), "difference": max(v) - min(v), "ratio": min(v) / max(v)}
+    slices_out["frames"].append({"features": feats, "groups": rows, "summary": summary,
+                                 "overall_accuracy": float(metrics.accuracy_score(yb, pred))})
+sel = {g: pred[groups_a == g].mean() for g in set(groups_a)}
+tpr = {g: pred[(groups_a == g) & (yb == 1)].mean() for g in set(groups_a)}
+fpr = {g: pred[(groups_a == g) & (yb == 0)].mean() for g in set(groups_a)}
+slices_out["demographic_parity_difference"] = float(max(sel.values()) - min(sel.values()))
+slices_out["equalized_odds_difference"] = float(max(max(tpr.values()) - min(tpr.values()),
+                                                    max(fpr.values()) - min(fpr.values())))
+
 out = {"sklearn_version": sklearn.__version__, "binary": binary, "labelled": labelled,
-       "proba": proba, "calibration": calibration}
+       "proba": proba, "calibration": calibration, "slices": slices_out}
 
 with open("eval/testdata/sklearn_golden.json", "w") as f:
     json.dump(out, f, indent=None, separators=(",", ":"))
