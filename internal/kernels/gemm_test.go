@@ -108,7 +108,7 @@ func randFloats[T float](rng *rand.Rand, n int) []T {
 // the mc and nc blocks, padded strides, and the α/β special cases.
 func gemmCases(short bool) []gemmCase {
 	shapes := [][3]int{
-		{1, 1, 1}, {1, 1, 7}, {2, 3, 1}, {1, 37, 19}, {23, 1, 41}, {1, 300, 257},
+		{1, 1, 1}, {1, 1, 7}, {2, 3, 1}, {1, 37, 19}, {23, 1, 41}, {1, 300, 257}, {261, 1, 35},
 		{17, 13, 29}, {7, 97, 61}, {300, 3, 5}, {5, 300, 3}, {3, 5, 300},
 		{31, 33, 600}, {131, 67, 259},
 	}
@@ -169,18 +169,26 @@ func TestDgemmMatchesNaive(t *testing.T) {
 func TestSgemmSameAcrossGOMAXPROCS(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(5, 6))
-		m, n, k := 150, 170, 300
-		a, b := randFloats[float32](rng, m*k), randFloats[float32](rng, k*n)
-		run := func(procs int) []float32 {
-			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-			c := make([]float32, m*n)
-			Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
-			return c
-		}
-		one, four := run(1), run(4)
-		for i := range one {
-			if one[i] != four[i] {
-				t.Fatalf("C[%d] = %v with GOMAXPROCS=1, %v with 4", i, one[i], four[i])
+		for _, s := range [][3]int{{150, 170, 300}, {1, 1000, 300}, {1000, 1, 300}} {
+			m, n, k := s[0], s[1], s[2]
+			a, b := randFloats[float32](rng, m*k), randFloats[float32](rng, k*n)
+			for _, tB := range []bool{false, true} {
+				ldb := n
+				if tB {
+					ldb = k
+				}
+				run := func(procs int) []float32 {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+					c := make([]float32, m*n)
+					Sgemm(false, tB, m, n, k, 1, a, k, b, ldb, 0, c, n)
+					return c
+				}
+				one, three := run(1), run(3)
+				for i := range one {
+					if one[i] != three[i] {
+						t.Fatalf("%dx%dx%d tB=%v: C[%d] = %v with GOMAXPROCS=1, %v with 3", m, n, k, tB, i, one[i], three[i])
+					}
+				}
 			}
 		}
 	})
@@ -191,9 +199,15 @@ func TestGemmPanicsOnBadShapes(t *testing.T) {
 		name string
 		call func()
 	}{
-		{"lda too small", func() { Sgemm(false, false, 2, 2, 3, 1, make([]float32, 6), 2, make([]float32, 6), 2, 0, make([]float32, 4), 2) }},
-		{"a too short", func() { Sgemm(false, false, 2, 2, 3, 1, make([]float32, 5), 3, make([]float32, 6), 2, 0, make([]float32, 4), 2) }},
-		{"c too short", func() { Dgemm(true, true, 2, 2, 3, 1, make([]float64, 6), 2, make([]float64, 6), 3, 0, make([]float64, 3), 2) }},
+		{"lda too small", func() {
+			Sgemm(false, false, 2, 2, 3, 1, make([]float32, 6), 2, make([]float32, 6), 2, 0, make([]float32, 4), 2)
+		}},
+		{"a too short", func() {
+			Sgemm(false, false, 2, 2, 3, 1, make([]float32, 5), 3, make([]float32, 6), 2, 0, make([]float32, 4), 2)
+		}},
+		{"c too short", func() {
+			Dgemm(true, true, 2, 2, 3, 1, make([]float64, 6), 2, make([]float64, 6), 3, 0, make([]float64, 3), 2)
+		}},
 		{"negative m", func() { Dgemm(false, false, -1, 2, 3, 1, nil, 3, make([]float64, 6), 2, 0, nil, 2) }},
 	}
 	for _, tc := range cases {

@@ -36,13 +36,16 @@ func gemv[T float](ker *floatKernel[T], tA, tB bool, m, n, k int, alpha T, a []T
 	for p := range k {
 		xs[p] = x[p*incX]
 	}
-	w := workers(outs*k, outs)
+	// Strips start at multiples of gemvUnit, so the assembly kernels see the
+	// same row groups and column blocks whatever the number of goroutines.
+	tiles := (outs + gemvUnit - 1) / gemvUnit
+	w := workers(outs*k, tiles)
 	if w == 1 {
 		gemvStrip(ker, dotForm, 0, outs, k, xs, mat, ldm, ys)
 	} else {
 		var wg sync.WaitGroup
 		for s := range w {
-			lo, hi := outs*s/w, outs*(s+1)/w
+			lo, hi := tiles*s/w*gemvUnit, min(tiles*(s+1)/w*gemvUnit, outs)
 			wg.Go(func() { gemvStrip(ker, dotForm, lo, hi, k, xs, mat, ldm, ys) })
 		}
 		wg.Wait()
@@ -55,6 +58,9 @@ func gemv[T float](ker *floatKernel[T], tA, tB bool, m, n, k int, alpha T, a []T
 		}
 	}
 }
+
+// gemvUnit is a multiple of every kernel's row group (4) and column block (≤ 128).
+const gemvUnit = 128
 
 // gemvStrip computes outputs lo..hi-1 into ys.
 func gemvStrip[T float](ker *floatKernel[T], dotForm bool, lo, hi, k int, xs, mat []T, ldm int, ys []T) {
