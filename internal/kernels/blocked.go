@@ -47,30 +47,37 @@ func parallelGemm[T float](ker *floatKernel[T], tA, tB bool, m, n, k int, alpha 
 	if alongN {
 		unit, size = ker.nr, n
 	}
+	parallelStrips(size, unit, m*n*k, func(lo, hi int) {
+		if alongN {
+			bs := b[lo:] // column lo of stored B
+			if tB {
+				bs = b[lo*ldb:]
+			}
+			blockedGemm(ker, tA, tB, m, hi-lo, k, alpha, a, lda, bs, ldb, beta, c[lo:], ldc)
+			return
+		}
+		as := a[lo:] // column lo of stored A
+		if !tA {
+			as = a[lo*lda:]
+		}
+		blockedGemm(ker, tA, tB, hi-lo, n, k, alpha, as, lda, b, ldb, beta, c[lo*ldc:], ldc)
+	})
+}
+
+// parallelStrips splits [0, size) into strips that start at multiples of
+// unit, one goroutine each, for a problem of macs multiply-adds, and calls
+// f(lo, hi) for each strip.
+func parallelStrips(size, unit, macs int, f func(lo, hi int)) {
 	tiles := (size + unit - 1) / unit
-	w := workers(m*n*k, tiles)
+	w := workers(macs, tiles)
 	if w == 1 {
-		blockedGemm(ker, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		f(0, size)
 		return
 	}
 	var wg sync.WaitGroup
 	for s := range w {
 		lo, hi := tiles*s/w*unit, min(tiles*(s+1)/w*unit, size)
-		wg.Go(func() {
-			if alongN {
-				bs := b[lo:] // column lo of stored B
-				if tB {
-					bs = b[lo*ldb:]
-				}
-				blockedGemm(ker, tA, tB, m, hi-lo, k, alpha, a, lda, bs, ldb, beta, c[lo:], ldc)
-				return
-			}
-			as := a[lo:] // column lo of stored A
-			if !tA {
-				as = a[lo*lda:]
-			}
-			blockedGemm(ker, tA, tB, hi-lo, n, k, alpha, as, lda, b, ldb, beta, c[lo*ldc:], ldc)
-		})
+		wg.Go(func() { f(lo, hi) })
 	}
 	wg.Wait()
 }

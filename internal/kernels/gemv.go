@@ -38,18 +38,9 @@ func gemv[T float](ker *floatKernel[T], tA, tB bool, m, n, k int, alpha T, a []T
 	}
 	// Strips start at multiples of gemvUnit, so the assembly kernels see the
 	// same row groups and column blocks whatever the number of goroutines.
-	tiles := (outs + gemvUnit - 1) / gemvUnit
-	w := workers(outs*k, tiles)
-	if w == 1 {
-		gemvStrip(ker, dotForm, 0, outs, k, xs, mat, ldm, ys)
-	} else {
-		var wg sync.WaitGroup
-		for s := range w {
-			lo, hi := tiles*s/w*gemvUnit, min(tiles*(s+1)/w*gemvUnit, outs)
-			wg.Go(func() { gemvStrip(ker, dotForm, lo, hi, k, xs, mat, ldm, ys) })
-		}
-		wg.Wait()
-	}
+	parallelStrips(outs, gemvUnit, outs*k, func(lo, hi int) {
+		gemvStrip(ker, dotForm, lo, hi, k, xs, mat, ldm, ys)
+	})
 	for j, v := range ys {
 		if beta == 0 {
 			c[j*incY] = alpha * v

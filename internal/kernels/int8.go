@@ -268,23 +268,6 @@ func mulGeneric[A int8s](p *PackedS8, lo, hi int, a []A, lda int, c []int32, ldc
 	}
 }
 
-// parallelStrips splits [0, size) into strips that start at multiples of
-// unit, one goroutine each, for a problem of macs multiply-adds.
-func parallelStrips(size, unit, macs int, f func(lo, hi int)) {
-	tiles := (size + unit - 1) / unit
-	w := workers(macs, tiles)
-	if w == 1 {
-		f(0, size)
-		return
-	}
-	var wg sync.WaitGroup
-	for s := range w {
-		lo, hi := tiles*s/w*unit, min(tiles*(s+1)/w*unit, size)
-		wg.Go(func() { f(lo, hi) })
-	}
-	wg.Wait()
-}
-
 // byteBuffer is pooled scratch space for packed activations.
 type byteBuffer struct{ b []byte }
 

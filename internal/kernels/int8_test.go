@@ -37,7 +37,7 @@ func int8Fill[A int8s](rng *rand.Rand, n int, extreme bool) []A {
 
 func runGemm8Case[A int8s](t *testing.T, rng *rand.Rand, m, n, k, pad int, extreme bool, mul func(*PackedS8, int, []A, int, []int32, int)) {
 	t.Helper()
-	lda, ldb, ldc := k+pad, k+2*pad, n+pad
+	lda, ldb, ldc := max(k, 1)+pad, max(k, 1)+2*pad, max(n, 1)+pad
 	a := int8Fill[A](rng, m*lda, extreme)
 	b := int8Fill[int8](rng, n*ldb, extreme)
 	c := make([]int32, m*ldc)
