@@ -24,6 +24,11 @@ type floatKernel[T float] struct {
 	// dot sets y[j] = Σ_p x[p]·m[j·ldm+p] and axpy sets y[j] = Σ_p x[p]·m[p·ldm+j]
 	// for j < n: the two forms of a matrix-vector product (see gemv).
 	dot, axpy func(n, k int, x, m []T, ldm int, y []T)
+
+	// transpose, when set, copies a tw×tw block: dst[q·ldd+r] = src[r·lds+q].
+	// Packing uses it where it would otherwise gather one element at a time.
+	transpose func(src *T, lds int, dst *T, ldd int)
+	tw        int
 }
 
 // minWorkPerGoroutine is the number of multiply-adds below which starting
@@ -135,14 +140,14 @@ func blockedGemm[T float](ker *floatKernel[T], tA, tB bool, m, n, k int, alpha T
 		nb := min(ker.nc, n-jc)
 		for pc := 0; pc < k; pc += ker.kc {
 			kb := min(ker.kc, k-pc)
-			packB(tB, b, ldb, pc, jc, kb, nb, ker.nr, ws.b)
+			packB(ker, tB, b, ldb, pc, jc, kb, nb, ws.b)
 			betaBlock := beta
 			if pc > 0 {
 				betaBlock = 1
 			}
 			for ic := 0; ic < m; ic += ker.mc {
 				mb := min(ker.mc, m-ic)
-				packA(tA, a, lda, ic, pc, mb, kb, ker.mr, ws.a)
+				packA(ker, tA, a, lda, ic, pc, mb, kb, ws.a)
 				macroKernel(ker, ws, mb, nb, kb, alpha, betaBlock, c[ic*ldc+jc:], ldc)
 			}
 		}
@@ -182,7 +187,8 @@ func macroKernel[T float](ker *floatKernel[T], ws *workspace[T], mb, nb, kb int,
 // packA copies the mb×kb block of op(A) at (ic, pc) into panels of mr rows:
 // panel r holds, for each p, the mr values A[ic+r·mr+i, pc+p]. Rows past mb
 // are zero so the micro-kernel never needs a row count.
-func packA[T float](tA bool, a []T, lda, ic, pc, mb, kb, mr int, dst []T) {
+func packA[T float](ker *floatKernel[T], tA bool, a []T, lda, ic, pc, mb, kb int, dst []T) {
+	mr := ker.mr
 	for ir := 0; ir < mb; ir += mr {
 		panel := dst[ir*kb : ir*kb+mr*kb]
 		rows := min(mr, mb-ir)
@@ -195,7 +201,8 @@ func packA[T float](tA bool, a []T, lda, ic, pc, mb, kb, mr int, dst []T) {
 			}
 			continue
 		}
-		for i := range rows {
+		done := transposeRows(ker, a, lda, ic+ir, pc, rows, kb, panel, mr)
+		for i := done; i < rows; i++ {
 			src := a[(ic+ir+i)*lda+pc : (ic+ir+i)*lda+pc+kb]
 			for p, v := range src {
 				panel[p*mr+i] = v
@@ -209,10 +216,35 @@ func packA[T float](tA bool, a []T, lda, ic, pc, mb, kb, mr int, dst []T) {
 	}
 }
 
+// transposeRows writes src rows r0.. (row stride lds, columns c0..c0+kb) as
+// columns of dst (row stride ldd) with the kernel's block transpose, as many
+// whole blocks of tw rows as fit in rows, and returns how many rows it did.
+func transposeRows[T float](ker *floatKernel[T], src []T, lds, r0, c0, rows, kb int, dst []T, ldd int) int {
+	tw := ker.tw
+	if ker.transpose == nil || kb < tw {
+		return 0
+	}
+	kw := kb / tw * tw
+	done := rows / tw * tw
+	for i := 0; i < done; i += tw {
+		for p := 0; p < kw; p += tw {
+			ker.transpose(&src[(r0+i)*lds+c0+p], lds, &dst[p*ldd+i], ldd)
+		}
+		for r := i; r < i+tw; r++ {
+			row := src[(r0+r)*lds+c0+kw : (r0+r)*lds+c0+kb]
+			for p, v := range row {
+				dst[(kw+p)*ldd+r] = v
+			}
+		}
+	}
+	return done
+}
+
 // packB copies the kb×nb block of op(B) at (pc, jc) into panels of nr
 // columns: panel j holds, for each p, the nr values B[pc+p, jc+j·nr+c].
 // Columns past nb are zero.
-func packB[T float](tB bool, b []T, ldb, pc, jc, kb, nb, nr int, dst []T) {
+func packB[T float](ker *floatKernel[T], tB bool, b []T, ldb, pc, jc, kb, nb int, dst []T) {
+	nr := ker.nr
 	for jr := 0; jr < nb; jr += nr {
 		panel := dst[jr*kb : jr*kb+nr*kb]
 		cols := min(nr, nb-jr)
@@ -225,7 +257,8 @@ func packB[T float](tB bool, b []T, ldb, pc, jc, kb, nb, nr int, dst []T) {
 			}
 			continue
 		}
-		for j := range cols {
+		done := transposeRows(ker, b, ldb, jc+jr, pc, cols, kb, panel, nr)
+		for j := done; j < cols; j++ {
 			src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kb]
 			for p, v := range src {
 				panel[p*nr+j] = v

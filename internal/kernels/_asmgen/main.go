@@ -35,6 +35,11 @@ func main() {
 		dot4("sdot4AVX2", ymm, f32), dot4("ddot4AVX2", ymm, f64),
 		axpyCols("saxpyColsAVX512", zmm, f32, 8), axpyCols("daxpyColsAVX512", zmm, f64, 8),
 		axpyCols("saxpyColsAVX2", ymm, f32, 8), axpyCols("daxpyColsAVX2", ymm, f64, 8))
+	write("transpose_amd64.s", `// Block transposes for packing (see packA and packB): dst[q·ldd+r] =
+// src[r·lds+q], with the strides in elements. They turn the strided reads of
+// a transposed operand (a Linear layer's W, read column-wise) into whole-
+// vector loads and stores. AVX only, so they serve the AVX2 and AVX-512 paths.
+`, transpose8x8PS(), transpose4x4PD())
 	write("int8_amd64.s", `// int8 GEMM micro-kernels (see int8.go and doc.go). They compute an MR×NR
 // int32 tile over the whole (padded) k of packed panels and overwrite C.
 `,
@@ -402,6 +407,77 @@ func int16Kernel(name string, mr, nv int) string {
 			a.i("VMOVDQU Y%d, %d(R8)", row*nv+j, j*32)
 		}
 		a.i("ADDQ R9, R8")
+	}
+	a.i("VZEROUPPER")
+	a.i("RET")
+	return a.b.String()
+}
+
+func transposePrologue(a *asm, name, goType string, shift int) {
+	a.l("// func %s(src *%s, lds int, dst *%s, ldd int)", name, goType, goType)
+	a.l("TEXT ·%s(SB), NOSPLIT, $0-32", name)
+	a.i("MOVQ src+0(FP), SI")
+	a.i("MOVQ lds+8(FP), AX")
+	a.i("MOVQ dst+16(FP), DI")
+	a.i("MOVQ ldd+24(FP), DX")
+	a.i("SHLQ $%d, AX", shift)
+	a.i("SHLQ $%d, DX", shift)
+}
+
+// transpose8x8PS is the classic three-stage AVX transpose: interleave pairs
+// of rows (UNPCK), then pairs of pairs (SHUFPS), then swap 128-bit halves
+// (VPERM2F128).
+func transpose8x8PS() string {
+	var a asm
+	transposePrologue(&a, "transpose8x8PS", "float32", 2)
+	for r := range 8 {
+		a.i("VMOVUPS (SI), Y%d", r)
+		a.i("ADDQ AX, SI")
+	}
+	for r := 0; r < 8; r += 2 {
+		a.i("VUNPCKLPS Y%d, Y%d, Y%d", r+1, r, 8+r)
+		a.i("VUNPCKHPS Y%d, Y%d, Y%d", r+1, r, 9+r)
+	}
+	// Y8..Y15 = t0..t7; s0..s7 go to Y0..Y7.
+	for h := range 2 {
+		lo, hi := 8+4*h, 8+4*h+2 // (t0,t2) or (t4,t6)
+		a.i("VSHUFPS $0x44, Y%d, Y%d, Y%d", hi, lo, 4*h)
+		a.i("VSHUFPS $0xEE, Y%d, Y%d, Y%d", hi, lo, 4*h+1)
+		a.i("VSHUFPS $0x44, Y%d, Y%d, Y%d", hi+1, lo+1, 4*h+2)
+		a.i("VSHUFPS $0xEE, Y%d, Y%d, Y%d", hi+1, lo+1, 4*h+3)
+	}
+	for q := range 4 {
+		a.i("VPERM2F128 $0x20, Y%d, Y%d, Y%d", 4+q, q, 8+q)
+		a.i("VPERM2F128 $0x31, Y%d, Y%d, Y%d", 4+q, q, 12+q)
+	}
+	for q := range 8 {
+		a.i("VMOVUPS Y%d, (DI)", 8+q)
+		a.i("ADDQ DX, DI")
+	}
+	a.i("VZEROUPPER")
+	a.i("RET")
+	return a.b.String()
+}
+
+// transpose4x4PD: interleave pairs of rows (UNPCK), then swap 128-bit halves.
+func transpose4x4PD() string {
+	var a asm
+	transposePrologue(&a, "transpose4x4PD", "float64", 3)
+	for r := range 4 {
+		a.i("VMOVUPD (SI), Y%d", r)
+		a.i("ADDQ AX, SI")
+	}
+	a.i("VUNPCKLPD Y1, Y0, Y4")
+	a.i("VUNPCKHPD Y1, Y0, Y5")
+	a.i("VUNPCKLPD Y3, Y2, Y6")
+	a.i("VUNPCKHPD Y3, Y2, Y7")
+	a.i("VPERM2F128 $0x20, Y6, Y4, Y0")
+	a.i("VPERM2F128 $0x20, Y7, Y5, Y1")
+	a.i("VPERM2F128 $0x31, Y6, Y4, Y2")
+	a.i("VPERM2F128 $0x31, Y7, Y5, Y3")
+	for q := range 4 {
+		a.i("VMOVUPD Y%d, (DI)", q)
+		a.i("ADDQ DX, DI")
 	}
 	a.i("VZEROUPPER")
 	a.i("RET")
