@@ -117,6 +117,14 @@ func gemmKernel(name string, v isa, e elem, mr, nv int, comment string) string {
 	a.i("MOVQ c+24(FP), R8")
 	a.i("MOVQ ldc+32(FP), R9")
 	a.i("SHLQ $%d, R9 // ldc in bytes", e.shift)
+	a.i("// Prefetch the C tile: its lines arrive while the k loop runs.")
+	a.i("MOVQ R8, R10")
+	for range mr {
+		for off := 0; off < nv*v.bytes; off += 64 {
+			a.i("PREFETCHT0 %d(R10)", off)
+		}
+		a.i("ADDQ R9, R10")
+	}
 	for j := range nacc {
 		a.i("%s %s, %s, %s", v.zero, r(v, j), r(v, j), r(v, j))
 	}
