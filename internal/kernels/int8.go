@@ -20,6 +20,9 @@ type int8Layout struct {
 	elem   int
 	// micro computes the mr×nr tile C = Ã·B̃ + bias[col] over groups groups.
 	micro func(groups int, a, b *byte, c *int32, ldc int, bias *int32)
+	// row, when set, computes one 1×nr row from a panel of Ã packed as a
+	// single row (mr = 1): used when m is too small to fill mr rows.
+	row func(groups int, a, b *byte, c *int32, ldc int, bias *int32)
 }
 
 // int8Layouts holds the layouts of the SIMD paths; the generic path has none
@@ -157,17 +160,21 @@ func mulPacked[A int8s](p *PackedS8, fn string, m int, a []A, lda int, c []int32
 		return
 	}
 	l := p.layout
+	mr, micro := l.mr, l.micro
+	if l.row != nil && m <= l.mr/2 {
+		mr, micro = 1, l.row
+	}
 	kp := roundUp(p.k, l.kStep)
-	buf := getBytes(roundUp(m, l.mr) * kp * l.elem)
+	buf := getBytes(roundUp(m, mr) * kp * l.elem)
 	defer putBytes(buf)
 	packed := buf.b
 	signed := isSigned[A]()
-	for ir := 0; ir < m; ir += l.mr {
-		packA8(l, a, lda, ir, min(l.mr, m-ir), p.k, signed, packed[ir*kp*l.elem:])
+	for ir := 0; ir < m; ir += mr {
+		packA8(l, mr, a, lda, ir, min(mr, m-ir), p.k, signed, packed[ir*kp*l.elem:])
 	}
 	panels := (p.n + l.nr - 1) / l.nr
 	alongN := panels*l.nr >= m
-	split, unit := m, l.mr
+	split, unit := m, mr
 	if alongN {
 		split, unit = p.n, l.nr
 	}
@@ -184,17 +191,17 @@ func mulPacked[A int8s](p *PackedS8, fn string, m int, a []A, lda int, c []int32
 				b = &p.s8Bias[jr]
 			}
 			cols := min(l.nr, p.n-jr)
-			for ir := rlo; ir < rhi; ir += l.mr {
+			for ir := rlo; ir < rhi; ir += mr {
 				pa := &packed[ir*kp*l.elem]
-				rows := min(l.mr, m-ir)
-				if rows == l.mr && cols == l.nr {
-					l.micro(kp/l.kStep, pa, pb, &c[ir*ldc+jr], ldc, b)
+				rows := min(mr, m-ir)
+				if rows == mr && cols == l.nr {
+					micro(kp/l.kStep, pa, pb, &c[ir*ldc+jr], ldc, b)
 					continue
 				}
 				if tile == nil {
-					tile = make([]int32, l.mr*l.nr)
+					tile = make([]int32, mr*l.nr)
 				}
-				l.micro(kp/l.kStep, pa, pb, &tile[0], l.nr, b)
+				micro(kp/l.kStep, pa, pb, &tile[0], l.nr, b)
 				for i := range rows {
 					copy(c[(ir+i)*ldc+jr:(ir+i)*ldc+jr+cols], tile[i*l.nr:i*l.nr+cols])
 				}
@@ -205,12 +212,12 @@ func mulPacked[A int8s](p *PackedS8, fn string, m int, a []A, lda int, c []int32
 
 func isSigned[A int8s]() bool { return A(0)-1 < 0 }
 
-// packA8 packs rows ir..ir+rows-1 of A into one panel of the layout. Signed
-// activations become u8 by adding 128 (flipping the sign bit) for byte
-// layouts, and are sign-extended for int16 layouts.
-func packA8[A int8s](l *int8Layout, a []A, lda, ir, rows, k int, signed bool, dst []byte) {
+// packA8 packs rows ir..ir+rows-1 of A into one panel of mr rows in the
+// layout. Signed activations become u8 by adding 128 (flipping the sign bit)
+// for byte layouts, and are sign-extended for int16 layouts.
+func packA8[A int8s](l *int8Layout, mr int, a []A, lda, ir, rows, k int, signed bool, dst []byte) {
 	kp := roundUp(k, l.kStep)
-	panel := dst[:l.mr*kp*l.elem]
+	panel := dst[:mr*kp*l.elem]
 	clear(panel)
 	full := k / l.kStep * l.kStep
 	for i := range rows {
@@ -221,10 +228,10 @@ func packA8[A int8s](l *int8Layout, a []A, lda, ir, rows, k int, signed bool, ds
 				flip = 0x80808080
 			}
 			for g := 0; g < full; g += 4 {
-				binary.LittleEndian.PutUint32(panel[g*l.mr+4*i:], binary.LittleEndian.Uint32(row[g:])^flip)
+				binary.LittleEndian.PutUint32(panel[g*mr+4*i:], binary.LittleEndian.Uint32(row[g:])^flip)
 			}
 			for q := full; q < k; q++ {
-				panel[full*l.mr+4*i+q-full] = row[q] ^ byte(flip)
+				panel[full*mr+4*i+q-full] = row[q] ^ byte(flip)
 			}
 			continue
 		}
@@ -233,7 +240,7 @@ func packA8[A int8s](l *int8Layout, a []A, lda, ir, rows, k int, signed bool, ds
 			if signed {
 				v = int16(int8(row[q]))
 			}
-			binary.LittleEndian.PutUint16(panel[(q/2*l.mr*2+2*i+q%2)*2:], uint16(v))
+			binary.LittleEndian.PutUint16(panel[(q/2*mr*2+2*i+q%2)*2:], uint16(v))
 		}
 	}
 }

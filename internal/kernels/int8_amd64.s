@@ -231,6 +231,78 @@ store:
 	VZEROUPPER
 	RET
 
+// func gemm8RowVNNI(groups int, a, b *byte, c *int32, ldc int, bias *int32)
+// 1×32 int32 row, C = ã·B̃ + bias, with ã one packed row (4 u8 per group) and B̃
+// a 32-column panel of vnni's layout. ldc is unused.
+TEXT ·gemm8RowVNNI(SB), NOSPLIT, $0-48
+	MOVQ groups+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ b+16(FP), BX
+	MOVQ c+24(FP), R8
+	MOVQ ldc+32(FP), R9
+	SHLQ $2, R9 // ldc in bytes
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+loop4:
+	CMPQ CX, $4
+	JLT tail
+	VMOVDQU32 0(BX), Z8
+	VMOVDQU32 64(BX), Z9
+	VPBROADCASTD 0(AX), Z16
+	VPDPBUSD Z8, Z16, Z0
+	VPDPBUSD Z9, Z16, Z1
+	VMOVDQU32 128(BX), Z10
+	VMOVDQU32 192(BX), Z11
+	VPBROADCASTD 4(AX), Z17
+	VPDPBUSD Z10, Z17, Z2
+	VPDPBUSD Z11, Z17, Z3
+	VMOVDQU32 256(BX), Z12
+	VMOVDQU32 320(BX), Z13
+	VPBROADCASTD 8(AX), Z18
+	VPDPBUSD Z12, Z18, Z4
+	VPDPBUSD Z13, Z18, Z5
+	VMOVDQU32 384(BX), Z14
+	VMOVDQU32 448(BX), Z15
+	VPBROADCASTD 12(AX), Z19
+	VPDPBUSD Z14, Z19, Z6
+	VPDPBUSD Z15, Z19, Z7
+	ADDQ $16, AX
+	ADDQ $512, BX
+	SUBQ $4, CX
+	JMP loop4
+tail:
+	TESTQ CX, CX
+	JEQ store
+	VMOVDQU32 (BX), Z8
+	VMOVDQU32 64(BX), Z9
+	VPBROADCASTD (AX), Z16
+	VPDPBUSD Z8, Z16, Z0
+	VPDPBUSD Z9, Z16, Z1
+	ADDQ $4, AX
+	ADDQ $128, BX
+	DECQ CX
+	JMP tail
+store:
+	VPADDD Z2, Z0, Z0
+	VPADDD Z3, Z1, Z1
+	VPADDD Z4, Z0, Z0
+	VPADDD Z5, Z1, Z1
+	VPADDD Z6, Z0, Z0
+	VPADDD Z7, Z1, Z1
+	MOVQ bias+40(FP), DX
+	VPADDD (DX), Z0, Z0
+	VPADDD 64(DX), Z1, Z1
+	VMOVDQU32 Z0, (R8)
+	VMOVDQU32 Z1, 64(R8)
+	VZEROUPPER
+	RET
+
 // func gemm8MicroAVX2(groups int, a, b *byte, c *int32, ldc int, bias *int32)
 // 6×16 int32 tile, C = Ã·B̃ + bias: each group is 2 consecutive k held as
 // int16 (u8 zero-extended, s8 sign-extended when packed). VPMADDWD multiplies

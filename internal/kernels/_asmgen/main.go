@@ -43,7 +43,7 @@ func main() {
 	write("int8_amd64.s", `// int8 GEMM micro-kernels (see int8.go and doc.go). They compute an MR×NR
 // int32 tile over the whole (padded) k of packed panels and overwrite C.
 `,
-		vnni("gemm8MicroVNNI", 8, 2), int16Kernel("gemm8MicroAVX2", 6, 2))
+		vnni("gemm8MicroVNNI", 8, 2), vnniRow("gemm8RowVNNI"), int16Kernel("gemm8MicroAVX2", 6, 2))
 }
 
 func write(name, comment string, funcs ...string) {
@@ -487,6 +487,60 @@ func transpose4x4PD() string {
 		a.i("VMOVUPD Y%d, (DI)", q)
 		a.i("ADDQ DX, DI")
 	}
+	a.i("VZEROUPPER")
+	a.i("RET")
+	return a.b.String()
+}
+
+// vnniRow is the one-row variant of vnni for matrix-vector products (batch-1
+// inference), where an 8-row tile would waste seven rows of work: 1×32 over
+// one packed panel, with four accumulator pairs (one per group of the
+// unrolled loop) so consecutive VPDPBUSDs do not wait on each other.
+func vnniRow(name string) string {
+	var a asm
+	a.l("// func %s(groups int, a, b *byte, c *int32, ldc int, bias *int32)", name)
+	a.l("// 1×32 int32 row, C = ã·B̃ + bias, with ã one packed row (4 u8 per group) and B̃")
+	a.l("// a 32-column panel of vnni's layout. ldc is unused.")
+	int8Prologue(&a, name)
+	for j := range 8 {
+		a.i("VPXORD Z%d, Z%d, Z%d", j, j, j)
+	}
+	a.l("loop4:")
+	a.i("CMPQ CX, $4")
+	a.i("JLT tail")
+	for s := range 4 {
+		a.i("VMOVDQU32 %d(BX), Z%d", s*128, 8+2*s)
+		a.i("VMOVDQU32 %d(BX), Z%d", s*128+64, 9+2*s)
+		a.i("VPBROADCASTD %d(AX), Z%d", 4*s, 16+s)
+		a.i("VPDPBUSD Z%d, Z%d, Z%d", 8+2*s, 16+s, 2*s)
+		a.i("VPDPBUSD Z%d, Z%d, Z%d", 9+2*s, 16+s, 2*s+1)
+	}
+	a.i("ADDQ $16, AX")
+	a.i("ADDQ $512, BX")
+	a.i("SUBQ $4, CX")
+	a.i("JMP loop4")
+	a.l("tail:")
+	a.i("TESTQ CX, CX")
+	a.i("JEQ store")
+	a.i("VMOVDQU32 (BX), Z8")
+	a.i("VMOVDQU32 64(BX), Z9")
+	a.i("VPBROADCASTD (AX), Z16")
+	a.i("VPDPBUSD Z8, Z16, Z0")
+	a.i("VPDPBUSD Z9, Z16, Z1")
+	a.i("ADDQ $4, AX")
+	a.i("ADDQ $128, BX")
+	a.i("DECQ CX")
+	a.i("JMP tail")
+	a.l("store:")
+	for j := 2; j < 8; j += 2 {
+		a.i("VPADDD Z%d, Z0, Z0", j)
+		a.i("VPADDD Z%d, Z1, Z1", j+1)
+	}
+	a.i("MOVQ bias+40(FP), DX")
+	a.i("VPADDD (DX), Z0, Z0")
+	a.i("VPADDD 64(DX), Z1, Z1")
+	a.i("VMOVDQU32 Z0, (R8)")
+	a.i("VMOVDQU32 Z1, 64(R8)")
 	a.i("VZEROUPPER")
 	a.i("RET")
 	return a.b.String()
