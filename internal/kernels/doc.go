@@ -96,7 +96,15 @@
 // The API follows that use: PackS8 packs W once into the layout of the
 // selected path (a Linear layer keeps the *PackedS8), MulU8 and MulS8 multiply
 // activations by it, and GemmU8S8 / GemmS8S8 pack and multiply in one call.
-// C is always overwritten.
+// C is always overwritten. QuantizeU8 (x → qx, rounding half to even like
+// torch) and Dequantize (C → y with per-column scale, offset and bias) are
+// the vectorised O(m·k) and O(m·n) ends of the same layer; a dynamic
+// Linear is
+//
+//	kernels.QuantizeU8(x, sx, zx, qx)             // sx, zx from x's range
+//	w.MulU8(m, qx, k, acc, n)                     // w = kernels.PackS8(…), once
+//	offset[j], scale[j] = −zx·w.RowSums()[j], sx·sw // once per sx, zx
+//	kernels.Dequantize(m, n, acc, n, offset, scale, bias, y, n)
 //
 // Exactness. Every path returns the exact integer Σ_p a[i,p]·w[j,p] whenever
 // that sum fits in int32, which is guaranteed for k ≤ 65793 (255·128·k < 2³¹)
@@ -113,6 +121,19 @@
 //     fbgemm and oneDNN restrict activations to 7 bits ("reduce_range") on
 //     CPUs without VNNI; here the price is half the int8 throughput instead.
 //   - generic computes int32 dot products directly.
+//
+// # From gonum and gorgonia
+//
+// BLAS is a gonum BLAS implementation whose Sgemm, Dgemm, Sgemv and Dgemv are
+// the functions above and whose other routines are gonum's. Nothing is
+// installed by importing this package; a program opts in once, at start-up:
+//
+//	blas32.Use(kernels.BLAS{}) // gonum.org/v1/gonum/blas/blas32
+//	blas64.Use(kernels.BLAS{}) // gonum.org/v1/gonum/blas/blas64, used by mat
+//	tensor.Use(kernels.BLAS{}) // gorgonia.org/tensor: MatMul, MatVecMul, Dot…
+//
+// and opts out by passing gonum.Implementation{} (gonum/blas/gonum) instead,
+// which is also what the three packages use when nobody calls Use.
 //
 // # Safety
 //

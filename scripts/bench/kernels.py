@@ -1,19 +1,29 @@
 """Peer timings for internal/kernels: numpy/OpenBLAS GEMM and GEMV, PyTorch
-quantize_dynamic int8 Linear, on 2 threads. Prints one JSON object
-{name: seconds (best of N)}; scripts/bench/kernels.sh feeds it to the Go side.
+quantize_dynamic int8 Linear, on THREADS threads (default 2). Prints one JSON
+object {name: seconds (best of N)}; scripts/bench/kernels.sh feeds it to the
+Go side.
 
-Run with Debian's python3 (numpy 1.24, torch 1.13) and OMP_NUM_THREADS=2,
-OPENBLAS_NUM_THREADS=2 set by the caller.
+Run with Debian's python3 (numpy 1.24, torch 1.13) and OMP_NUM_THREADS,
+OPENBLAS_NUM_THREADS set to THREADS by the caller (OpenBLAS reads them at
+import).
 """
 import json
+import os
 import sys
 import time
 
 import numpy as np
 import torch
 
-torch.set_num_threads(2)
+THREADS = int(os.environ.get("THREADS", "2"))
+torch.set_num_threads(THREADS)
 REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+# CLOCK=cpu times single-threaded runs by the thread's CPU time, which other
+# processes on a shared machine do not inflate; the default is wall time.
+CPU_CLOCK = os.environ.get("CLOCK", "wall") == "cpu"
+if CPU_CLOCK and THREADS != 1:
+    sys.exit("kernels.py: CLOCK=cpu needs THREADS=1")
+clock = time.thread_time if CPU_CLOCK else time.perf_counter
 
 
 def best(f, min_time=0.2):
@@ -21,19 +31,19 @@ def best(f, min_time=0.2):
     f()
     calls, t = 1, 0.0
     while True:
-        s = time.perf_counter()
+        s = clock()
         for _ in range(calls):
             f()
-        t = time.perf_counter() - s
+        t = clock() - s
         if t >= min_time / 4 or calls >= 1 << 16:
             break
         calls *= 2
     out = t / calls
     for _ in range(REPEATS - 1):
-        s = time.perf_counter()
+        s = clock()
         for _ in range(calls):
             f()
-        out = min(out, (time.perf_counter() - s) / calls)
+        out = min(out, (clock() - s) / calls)
     return out
 
 

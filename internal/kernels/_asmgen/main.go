@@ -44,6 +44,9 @@ func main() {
 // int32 tile over the whole (padded) k of packed panels and overwrite C.
 `,
 		vnni("gemm8MicroVNNI", 8, 2), vnniRow("gemm8RowVNNI"), int16Kernel("gemm8MicroAVX2", 6, 2))
+	write("quantize_amd64.s", `// Quantisation epilogues (see quantize.go): 8 float32 lanes per step (AVX2),
+// the ragged tail is left to Go.
+`, quantizeU8(), dequantize())
 }
 
 func write(name, comment string, funcs ...string) {
@@ -541,6 +544,85 @@ func vnniRow(name string) string {
 	a.i("VPADDD 64(DX), Z1, Z1")
 	a.i("VMOVDQU32 Z0, (R8)")
 	a.i("VMOVDQU32 Z1, 64(R8)")
+	a.i("VZEROUPPER")
+	a.i("RET")
+	return a.b.String()
+}
+
+// quantizeU8 clamps to ±512 first (so NaN and ±Inf saturate instead of
+// turning into VCVTPS2DQ's "integer indefinite"), then converts with MXCSR's
+// default round-half-to-even, as torch.quantize_per_tensor does.
+func quantizeU8() string {
+	var a asm
+	a.l("// func quantizeU8AVX2(n int, x *float32, invScale float32, zeroPoint int32, q *uint8)")
+	a.l("// q[i] = clamp(round(x[i]·invScale) + zeroPoint, 0, 255) for i < n, n a multiple of 8.")
+	a.l("TEXT ·quantizeU8AVX2(SB), NOSPLIT, $0-32")
+	a.i("MOVQ n+0(FP), CX")
+	a.i("MOVQ x+8(FP), SI")
+	a.i("VBROADCASTSS invScale+16(FP), Y1")
+	a.i("MOVL zeroPoint+20(FP), AX")
+	a.i("MOVQ AX, X2")
+	a.i("VPBROADCASTD X2, Y2")
+	a.i("MOVQ q+24(FP), DI")
+	a.i("VPXOR Y3, Y3, Y3 // 0")
+	a.i("MOVL $255, AX")
+	a.i("MOVQ AX, X4")
+	a.i("VPBROADCASTD X4, Y4 // 255")
+	a.i("MOVL $0xc4000000, AX")
+	a.i("MOVQ AX, X6")
+	a.i("VBROADCASTSS X6, Y6 // -512.0: below it every zero point saturates at 0")
+	a.i("MOVL $0x44000000, AX")
+	a.i("MOVQ AX, X7")
+	a.i("VBROADCASTSS X7, Y7 // 512.0, and VCVTPS2DQ cannot overflow")
+	a.l("loop:")
+	a.i("TESTQ CX, CX")
+	a.i("JEQ done")
+	a.i("VMULPS (SI), Y1, Y0")
+	a.i("VMAXPS Y6, Y0, Y0 // a NaN lane takes the second operand, -512")
+	a.i("VMINPS Y7, Y0, Y0")
+	a.i("VCVTPS2DQ Y0, Y0")
+	a.i("VPADDD Y2, Y0, Y0")
+	a.i("VPMAXSD Y3, Y0, Y0")
+	a.i("VPMINSD Y4, Y0, Y0")
+	a.i("VEXTRACTI128 $1, Y0, X5")
+	a.i("VPACKUSDW X5, X0, X0 // eight int32 in [0, 255] → eight uint16")
+	a.i("VPACKUSWB X0, X0, X0 // → eight bytes in the low quadword")
+	a.i("MOVQ X0, (DI)")
+	a.i("ADDQ $32, SI")
+	a.i("ADDQ $8, DI")
+	a.i("SUBQ $8, CX")
+	a.i("JMP loop")
+	a.l("done:")
+	a.i("VZEROUPPER")
+	a.i("RET")
+	return a.b.String()
+}
+
+func dequantize() string {
+	var a asm
+	a.l("// func dequantizeRowAVX2(n int, acc *int32, offset *int32, scale, bias, y *float32)")
+	a.l("// y[j] = scale[j]·float32(acc[j] + offset[j]) + bias[j] for j < n, n a multiple of 8.")
+	a.l("TEXT ·dequantizeRowAVX2(SB), NOSPLIT, $0-48")
+	a.i("MOVQ n+0(FP), CX")
+	a.i("MOVQ acc+8(FP), SI")
+	a.i("MOVQ offset+16(FP), R8")
+	a.i("MOVQ scale+24(FP), R9")
+	a.i("MOVQ bias+32(FP), R10")
+	a.i("MOVQ y+40(FP), DI")
+	a.i("XORQ AX, AX")
+	a.i("SHLQ $2, CX // n in bytes")
+	a.l("loop:")
+	a.i("CMPQ AX, CX")
+	a.i("JGE done")
+	a.i("VMOVDQU (SI)(AX*1), Y0")
+	a.i("VPADDD (R8)(AX*1), Y0, Y0")
+	a.i("VCVTDQ2PS Y0, Y0")
+	a.i("VMOVUPS (R10)(AX*1), Y1")
+	a.i("VFMADD231PS (R9)(AX*1), Y0, Y1")
+	a.i("VMOVUPS Y1, (DI)(AX*1)")
+	a.i("ADDQ $32, AX")
+	a.i("JMP loop")
+	a.l("done:")
 	a.i("VZEROUPPER")
 	a.i("RET")
 	return a.b.String()
