@@ -96,12 +96,13 @@
 // The API follows that use: PackS8 packs W once into the layout of the
 // selected path (a Linear layer keeps the *PackedS8), MulU8 and MulS8 multiply
 // activations by it, and GemmU8S8 / GemmS8S8 pack and multiply in one call.
-// C is always overwritten. QuantizeU8 (x → qx, rounding half to even like
-// torch) and Dequantize (C → y with per-column scale, offset and bias) are
+// C is always overwritten. MinMax (x's range), QuantizeU8 (x → qx, rounding
+// half to even like torch) and Dequantize (C → y with per-column scale, offset and bias) are
 // the vectorised O(m·k) and O(m·n) ends of the same layer; a dynamic
 // Linear is
 //
-//	kernels.QuantizeU8(x, sx, zx, qx)             // sx, zx from x's range
+//	lo, hi := kernels.MinMax(x)                   // sx, zx from the range
+//	kernels.QuantizeU8(x, sx, zx, qx)
 //	w.MulU8(m, qx, k, acc, n)                     // w = kernels.PackS8(…), once
 //	offset[j], scale[j] = −zx·w.RowSums()[j], sx·sw // once per sx, zx
 //	kernels.Dequantize(m, n, acc, n, offset, scale, bias, y, n)

@@ -36,6 +36,27 @@ func QuantizeU8(x []float32, scale float32, zeroPoint int32, q []uint8) {
 	}
 }
 
+// MinMax returns the smallest and largest non-NaN values of x, the range a
+// dynamic quantiser turns into a scale and zero point. NaN elements are
+// skipped; for an empty or all-NaN x it returns lo = +Inf, hi = −Inf.
+func MinMax(x []float32) (lo, hi float32) {
+	lo, hi = float32(math.Inf(1)), float32(math.Inf(-1))
+	done := 0
+	if selected != Generic && len(x) >= 8 {
+		done = len(x) / 8 * 8
+		lo, hi = minMaxAVX2(done, &x[0])
+	}
+	for _, v := range x[done:] {
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
+	}
+	return lo, hi
+}
+
 // Dequantize sets y[i,j] = scale[j]·float32(acc[i,j] + offset[j]) + bias[j]
 // for the m×n int32 matrix acc (row stride ldacc) into the float32 matrix y
 // (row stride ldy): the output side of a quantised Linear. With activations

@@ -74,3 +74,41 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func minMaxAVX2(n int, x *float32) (lo, hi float32)
+// The smallest and largest non-NaN x[i] for i < n, n a multiple of 8.
+TEXT ·minMaxAVX2(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVL $0x7f800000, AX
+	MOVQ AX, X0
+	VBROADCASTSS X0, Y0 // +Inf
+	MOVL $0xff800000, AX
+	MOVQ AX, X1
+	VBROADCASTSS X1, Y1 // -Inf
+loop:
+	TESTQ CX, CX
+	JEQ reduce
+	VMOVUPS (SI), Y2
+	VMINPS Y0, Y2, Y0
+	VMAXPS Y1, Y2, Y1
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JMP loop
+reduce:
+	VEXTRACTF128 $1, Y0, X2
+	VMINPS X2, X0, X0
+	VPERMILPS $0x4e, X0, X2
+	VMINPS X2, X0, X0
+	VPERMILPS $0xb1, X0, X2
+	VMINPS X2, X0, X0
+	VMOVSS X0, lo+16(FP)
+	VEXTRACTF128 $1, Y1, X2
+	VMAXPS X2, X1, X1
+	VPERMILPS $0x4e, X1, X2
+	VMAXPS X2, X1, X1
+	VPERMILPS $0xb1, X1, X2
+	VMAXPS X2, X1, X1
+	VMOVSS X1, hi+20(FP)
+	VZEROUPPER
+	RET

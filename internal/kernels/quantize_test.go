@@ -103,6 +103,29 @@ func TestQuantisedLinearMatchesFloat(t *testing.T) {
 	})
 }
 
+func TestMinMax(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		nan, inf := float32(math.NaN()), float32(math.Inf(1))
+		cases := []struct {
+			x      []float32
+			lo, hi float32
+		}{
+			{nil, inf, -inf},
+			{[]float32{nan, nan}, inf, -inf},
+			{[]float32{3}, 3, 3},
+			{[]float32{nan, 1, 2, 3, 4, 5, 6, 7, -8, 9, nan, 10, 0.5}, -8, 10},
+			{[]float32{1, 2, 3, 4, 5, 6, 7, 8, 9, -inf, 11, 12, 13, 14, 15, 16, 99}, -inf, 99},
+			{[]float32{5, 5, 5, 5, 5, 5, 5, nan, -1}, -1, 5},
+		}
+		for _, c := range cases {
+			lo, hi := MinMax(c.x)
+			if lo != c.lo || hi != c.hi {
+				t.Fatalf("MinMax(%v) = %v, %v, want %v, %v", c.x, lo, hi, c.lo, c.hi)
+			}
+		}
+	})
+}
+
 func BenchmarkQuantizeU8(b *testing.B) {
 	x := randFloats[float32](rand.New(rand.NewPCG(1, 2)), 64*1024)
 	q := make([]uint8, len(x))

@@ -46,7 +46,7 @@ func main() {
 		vnni("gemm8MicroVNNI", 8, 2), vnniRow("gemm8RowVNNI"), int16Kernel("gemm8MicroAVX2", 6, 2))
 	write("quantize_amd64.s", `// Quantisation epilogues (see quantize.go): 8 float32 lanes per step (AVX2),
 // the ragged tail is left to Go.
-`, quantizeU8(), dequantize())
+`, quantizeU8(), dequantize(), minMax())
 }
 
 func write(name, comment string, funcs ...string) {
@@ -623,6 +623,46 @@ func dequantize() string {
 	a.i("ADDQ $32, AX")
 	a.i("JMP loop")
 	a.l("done:")
+	a.i("VZEROUPPER")
+	a.i("RET")
+	return a.b.String()
+}
+
+// minMax keeps the data in the first source operand of VMINPS/VMAXPS: when
+// either operand is NaN they return the second, the accumulator, so NaN
+// elements are skipped. The accumulators start at ±Inf and never hold NaN.
+func minMax() string {
+	var a asm
+	a.l("// func minMaxAVX2(n int, x *float32) (lo, hi float32)")
+	a.l("// The smallest and largest non-NaN x[i] for i < n, n a multiple of 8.")
+	a.l("TEXT ·minMaxAVX2(SB), NOSPLIT, $0-24")
+	a.i("MOVQ n+0(FP), CX")
+	a.i("MOVQ x+8(FP), SI")
+	a.i("MOVL $0x7f800000, AX")
+	a.i("MOVQ AX, X0")
+	a.i("VBROADCASTSS X0, Y0 // +Inf")
+	a.i("MOVL $0xff800000, AX")
+	a.i("MOVQ AX, X1")
+	a.i("VBROADCASTSS X1, Y1 // -Inf")
+	a.l("loop:")
+	a.i("TESTQ CX, CX")
+	a.i("JEQ reduce")
+	a.i("VMOVUPS (SI), Y2")
+	a.i("VMINPS Y0, Y2, Y0")
+	a.i("VMAXPS Y1, Y2, Y1")
+	a.i("ADDQ $32, SI")
+	a.i("SUBQ $8, CX")
+	a.i("JMP loop")
+	a.l("reduce:")
+	for _, op := range []struct{ ins, reg, out string }{{"VMINPS", "0", "lo+16(FP)"}, {"VMAXPS", "1", "hi+20(FP)"}} {
+		a.i("VEXTRACTF128 $1, Y%s, X2", op.reg)
+		a.i("%s X2, X%s, X%s", op.ins, op.reg, op.reg)
+		a.i("VPERMILPS $0x4e, X%s, X2", op.reg)
+		a.i("%s X2, X%s, X%s", op.ins, op.reg, op.reg)
+		a.i("VPERMILPS $0xb1, X%s, X2", op.reg)
+		a.i("%s X2, X%s, X%s", op.ins, op.reg, op.reg)
+		a.i("VMOVSS X%s, %s", op.reg, op.out)
+	}
 	a.i("VZEROUPPER")
 	a.i("RET")
 	return a.b.String()

@@ -201,10 +201,8 @@ func int8Linear(dynamic bool) func() {
 	}
 	offset, scale := make([]int32, n), make([]float32, n)
 	return func() {
-		lo, hi := float32(0), float32(0)
-		for _, v := range x {
-			lo, hi = min(lo, v), max(hi, v)
-		}
+		lo, hi := kernels.MinMax(x)
+		lo, hi = min(lo, 0), max(hi, 0) // the range must hold 0 exactly, as in torch
 		sx := (hi - lo) / 255
 		zx := int32(math.Round(float64(-lo / sx)))
 		kernels.QuantizeU8(x, sx, zx, qx)
