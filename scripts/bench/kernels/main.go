@@ -50,7 +50,7 @@ func main() {
 	// Zen 4/5 and Intel server cores issue two 512-bit FMAs per cycle.
 	peak32 := float64(cores) * ghz * 2 * 16 * 2
 	peak64, peak8 := peak32/2, peak32*4 // VPDPBUSD: 64 multiply-adds per 512-bit op
-	fmt.Printf("clock: %s. kernels path: %s; %d cores at ~%.2f GHz (measured); peak %.0f GFLOP/s float32, %.0f float64, %.0f GOP/s int8 (2 FMA/VNNI pipes × 512 bit)\n\n",
+	fmt.Printf("clock: %s. kernels path: %s; GOMAXPROCS=%d, cores at ~%.2f GHz (measured); peak %.0f GFLOP/s float32, %.0f float64, %.0f GOP/s int8 (2 FMA/VNNI pipes × 512 bit)\n\n",
 		*clockName, kernels.Selected(), cores, ghz, peak32, peak64, peak8)
 
 	fmt.Println("| GEMM n×n×n | ours float32 GFLOP/s | numpy float32 | ratio | % of peak | ours float64 GFLOP/s | numpy float64 | ratio | % of peak |")
@@ -86,7 +86,7 @@ func main() {
 	row("float32 GEMV (batch-1 Linear)", "1×1024 · (1024×1024)ᵀ", 2*1024*1024, gemv, b.peerTime("gemv_f32/1024"), "numpy")
 	fmt.Printf("\nint8 dynamic Linear vs our float32 Linear on the same shape: %.2f× (GEMM only: %.2f×); int8 GEMM at %.0f%% of int8 peak\n", f32/dyn, f32/i8, 100*lin/i8/1e9/peak8)
 
-	p, err := plots.Lines(fmt.Sprintf("GEMM n×n×n, %d threads", cores), "n", "GFLOP/s",
+	p, err := plots.Lines(fmt.Sprintf("GEMM n×n×n, GOMAXPROCS=%d, %s clock", cores, *clockName), "n", "GFLOP/s",
 		plots.Series{Name: "kernels float32", X: sizes, Y: our32},
 		plots.Series{Name: "numpy float32", X: sizes, Y: np32},
 		plots.Series{Name: "kernels float64", X: sizes, Y: our64},
