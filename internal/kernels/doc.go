@@ -1,7 +1,9 @@
 // Package kernels is the single entry point for dense matrix products in
 // mlprep: float32 and float64 GEMM (Sgemm, Dgemm), exact 8-bit integer GEMM
-// for quantised inference (PackS8, MulU8, MulS8), and a gonum/gorgonia BLAS
-// (BLAS) that routes the ecosystem's products through the same code.
+// for quantised inference (PackS8, MulU8, MulS8) with its vectorised
+// quantise and dequantise ends (MinMax, QuantizeU8, Dequantize), and a
+// gonum/gorgonia BLAS (BLAS) that routes the ecosystem's products through the
+// same code.
 //
 // Every layer in internal/nn, attention, gcn, lora, quant and adversarial
 // calls this package rather than a BLAS directly, so making it faster makes

@@ -26,11 +26,8 @@ type int8Layout struct {
 }
 
 // int8Layouts holds the layouts of the SIMD paths; the generic path has none
-// and multiplies the unpacked weights directly.
+// (a nil layout) and multiplies the unpacked weights directly.
 var int8Layouts = map[Path]*int8Layout{}
-
-// int8LayoutFor returns the layout of the selected path, or nil for Generic.
-func int8LayoutFor(p Path) *int8Layout { return int8Layouts[p] }
 
 // PackedS8 is a signed 8-bit weight matrix W, n×k (out×in, the layout of
 // torch.nn.Linear.weight), packed once for repeated products C = A·Wᵀ with
@@ -53,7 +50,7 @@ type PackedS8 struct {
 // MulS8. The packed copy does not retain w.
 func PackS8(n, k int, w []int8, ldw int) *PackedS8 {
 	checkMatrix("PackS8", "w", n, k, w, ldw)
-	p := &PackedS8{n: n, k: k, layout: int8LayoutFor(selected), rowSums: make([]int32, n)}
+	p := &PackedS8{n: n, k: k, layout: int8Layouts[selected], rowSums: make([]int32, n)}
 	RowSumsS8(n, k, w, ldw, p.rowSums)
 	l := p.layout
 	if l == nil {
