@@ -1,0 +1,214 @@
+package anomaly
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Forest is a fitted isolation forest: IsolationForest.Fit and
+// ExtendedIsolationForest.Fit return one, ReadForest and UnmarshalBinary
+// load a saved one. Its scoring methods only read the trees and are safe
+// for concurrent use; set Workers before sharing it.
+type Forest struct {
+	// Workers bounds the goroutines ScoreSamples uses; 0 means GOMAXPROCS.
+	// Scores do not depend on it. It is not saved with the model.
+	Workers int
+
+	kind          treeKind
+	features      int
+	maxSamples    int
+	nonZero       int // coefficients per hyperplane split; 1 for axis-parallel splits
+	contamination float64
+	offset        float64
+	trees         []isolationTree
+}
+
+// treeKind tells the saved-model decoder which tree layout follows.
+type treeKind uint8
+
+const (
+	axisParallel treeKind = 1 // IsolationForest: one feature, one threshold per split
+	hyperplane   treeKind = 2 // ExtendedIsolationForest: a random hyperplane per split
+)
+
+// isolationTree is one grown tree. addPathLengths adds h(x), the depth of
+// the leaf x falls into plus c(leaf size), for each row of x (row-major,
+// d features) to dst.
+type isolationTree interface {
+	addPathLengths(x []float32, d int, dst []float64)
+}
+
+// Features is the number of features the forest was fitted on.
+func (f *Forest) Features() int { return f.features }
+
+// MaxSamples is ψ, the sub-sample size each tree was grown on
+// (scikit-learn's max_samples_).
+func (f *Forest) MaxSamples() int { return f.maxSamples }
+
+// Trees is the number of trees.
+func (f *Forest) Trees() int { return len(f.trees) }
+
+// Offset is scikit-learn's offset_: DecisionFunction = ScoreSamples −
+// Offset. It is −0.5 for contamination 'auto', else the contamination
+// percentile of the training scores.
+func (f *Forest) Offset() float64 { return f.offset }
+
+// scoreBlock is the number of rows scored together: every tree is walked
+// over one block before the next tree, so the block (≈ 20 KiB at 10
+// features) stays in L1 and a tree (≤ 8 KiB at ψ = 256) is reused 512 times.
+const scoreBlock = 512
+
+// ScoreSamples returns scikit-learn's score_samples: the opposite of the
+// anomaly score of Liu et al., −2^(−E[h(x)]/c(ψ)), in [−1, 0). The lower,
+// the more abnormal; about −0.5 is the boundary the paper suggests and
+// values near −1 are clear anomalies. It returns an error for empty data,
+// ragged rows, NaN or Inf, or a width other than Features.
+func (f *Forest) ScoreSamples(ctx context.Context, x [][]float64) ([]float64, error) {
+	if _, err := checkRows(x, f.features); err != nil {
+		return nil, err
+	}
+	d := f.features
+	workers := workerCount(f.Workers, ceilDiv(len(x), scoreBlock))
+	bufs := make([][]float32, workers)
+	return f.score(ctx, len(x), workers, func(w, start, end int) []float32 {
+		if bufs[w] == nil {
+			bufs[w] = make([]float32, scoreBlock*d)
+		}
+		b := bufs[w][:(end-start)*d]
+		for i := start; i < end; i++ {
+			fillRow(b[(i-start)*d:(i-start+1)*d], x[i])
+		}
+		return b
+	})
+}
+
+// scoreMatrix scores already validated float32 rows (the training data when
+// contamination is a fraction).
+func (f *Forest) scoreMatrix(ctx context.Context, m *matrix) ([]float64, error) {
+	workers := workerCount(f.Workers, ceilDiv(m.n, scoreBlock))
+	return f.score(ctx, m.n, workers, func(_, start, end int) []float32 {
+		return m.data[start*m.d : end*m.d]
+	})
+}
+
+// score sums path lengths block by block in parallel; rows(worker, start,
+// end) supplies the float32 rows of a block. Each row's sum runs over the
+// trees in order, whichever worker scores it, so the result does not depend
+// on the number of workers.
+func (f *Forest) score(ctx context.Context, n, workers int, rows func(w, start, end int) []float32) ([]float64, error) {
+	depths := make([]float64, n)
+	err := parallelFor(ctx, workers, ceilDiv(n, scoreBlock), func(w, b int) {
+		start, end := b*scoreBlock, min((b+1)*scoreBlock, n)
+		x := rows(w, start, end)
+		for _, t := range f.trees {
+			t.addPathLengths(x, f.features, depths[start:end])
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// scikit-learn divides by len(trees)·c(ψ) and, when that is 0 (ψ = 1),
+	// uses 1 for the ratio: every point scores −0.5.
+	denominator := float64(len(f.trees)) * AveragePathLength(f.maxSamples)
+	for i, h := range depths {
+		ratio := 1.0
+		if denominator != 0 {
+			ratio = h / denominator
+		}
+		depths[i] = -math.Pow(2, -ratio)
+	}
+	return depths, nil
+}
+
+// DecisionFunction returns ScoreSamples − Offset: negative for the points
+// Predict calls anomalies.
+func (f *Forest) DecisionFunction(ctx context.Context, x [][]float64) ([]float64, error) {
+	s, err := f.ScoreSamples(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	for i := range s {
+		s[i] -= f.offset
+	}
+	return s, nil
+}
+
+// Predict returns −1 for anomalies (DecisionFunction < 0) and +1 for
+// inliers, as scikit-learn's predict; a decision of exactly 0 is an inlier.
+func (f *Forest) Predict(ctx context.Context, x [][]float64) ([]int, error) {
+	d, err := f.DecisionFunction(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	p := make([]int, len(d))
+	for i, v := range d {
+		p[i] = 1
+		if v < 0 {
+			p[i] = -1
+		}
+	}
+	return p, nil
+}
+
+// fitPlan is what both forests share once their own options are resolved.
+type fitPlan struct {
+	kind          treeKind
+	trees         int
+	psi           int
+	nonZero       int
+	contamination float64
+	seed          uint64
+	workers       int
+	// grow builds one tree from its own random stream.
+	grow func(rng *rand.Rand) isolationTree
+}
+
+// treeSeedStream separates the per-tree seed stream from other uses of Seed.
+const treeSeedStream = 0x6d6c70726570 // "mlprep"
+
+// fit grows the trees in parallel and sets the offset. Tree t always gets
+// the t-th seed drawn from Seed, so the forest does not depend on how many
+// workers grew it.
+func fit(ctx context.Context, m *matrix, p fitPlan) (*Forest, error) {
+	master := rand.New(rand.NewPCG(p.seed, treeSeedStream))
+	seeds := make([][2]uint64, p.trees)
+	for i := range seeds {
+		seeds[i] = [2]uint64{master.Uint64(), master.Uint64()}
+	}
+	f := &Forest{
+		Workers:       p.workers,
+		kind:          p.kind,
+		features:      m.d,
+		maxSamples:    p.psi,
+		nonZero:       p.nonZero,
+		contamination: p.contamination,
+		offset:        -0.5,
+		trees:         make([]isolationTree, p.trees),
+	}
+	err := parallelFor(ctx, workerCount(p.workers, p.trees), p.trees, func(_, t int) {
+		f.trees[t] = p.grow(rand.New(rand.NewPCG(seeds[t][0], seeds[t][1])))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if p.contamination > 0 {
+		s, err := f.scoreMatrix(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		f.offset = percentile(s, 100*p.contamination)
+	}
+	return f, nil
+}
+
+// checkContamination accepts 0 ('auto') or a fraction in (0, 0.5].
+func checkContamination(c float64) error {
+	if c == 0 || (c > 0 && c <= 0.5) {
+		return nil
+	}
+	return fmt.Errorf("%w: contamination %v outside (0, 0.5] (0 means 'auto')", ErrParam, c)
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
