@@ -203,6 +203,26 @@ func fit(ctx context.Context, m *matrix, p fitPlan) (*Forest, error) {
 	return f, nil
 }
 
+// prepareFit checks the options both forests share, converts x and
+// resolves ψ.
+func prepareFit(x [][]float64, trees, maxSamples int, maxSamplesFraction, contamination float64) (*matrix, int, error) {
+	if trees < 0 {
+		return nil, 0, fmt.Errorf("%w: Trees %d < 0", ErrParam, trees)
+	}
+	if err := checkContamination(contamination); err != nil {
+		return nil, 0, err
+	}
+	m, err := toMatrix(x)
+	if err != nil {
+		return nil, 0, err
+	}
+	psi, err := resolveMaxSamples(maxSamples, maxSamplesFraction, m.n)
+	if err != nil {
+		return nil, 0, err
+	}
+	return m, psi, nil
+}
+
 // checkContamination accepts 0 ('auto') or a fraction in (0, 0.5].
 func checkContamination(c float64) error {
 	if c == 0 || (c > 0 && c <= 0.5) {

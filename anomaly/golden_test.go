@@ -14,8 +14,11 @@ import (
 // sklearnGolden is testdata/sklearn_golden.json, written by
 // scripts/golden/anomaly.py from scikit-learn 1.2.1.
 type sklearnGolden struct {
-	AveragePathLength struct{ N []int; C []float64 } `json:"average_path_length"`
-	MaxSamples        []struct {
+	AveragePathLength struct {
+		N []int
+		C []float64
+	} `json:"average_path_length"`
+	MaxSamples []struct {
 		N          int
 		Spec       any
 		MaxSamples int `json:"max_samples"`

@@ -49,17 +49,7 @@ const defaultTrees = 100
 // returns an error wrapping ErrEmpty, ErrRagged or ErrNonFinite for bad data
 // and ErrParam for options out of range, and ctx's error if cancelled.
 func (c IsolationForest) Fit(ctx context.Context, x [][]float64) (*Forest, error) {
-	if err := checkNonNegative("Trees", c.Trees); err != nil {
-		return nil, err
-	}
-	if err := checkContamination(c.Contamination); err != nil {
-		return nil, err
-	}
-	m, err := toMatrix(x)
-	if err != nil {
-		return nil, err
-	}
-	psi, err := resolveMaxSamples(c.MaxSamples, c.MaxSamplesFraction, m.n)
+	m, psi, err := prepareFit(x, c.Trees, c.MaxSamples, c.MaxSamplesFraction, c.Contamination)
 	if err != nil {
 		return nil, err
 	}

@@ -11,21 +11,24 @@ import (
 // extra levels.
 const featureThreshold float32 = 1e-7
 
-// axisNode is a node of an axis-parallel isolation tree, stored in
-// pre-order: a split's left child is the next node.
-type axisNode struct {
-	// value is the split threshold (x[feature] ≤ value goes left) or, in a
-	// leaf, the path length h = depth + c(leaf size).
-	value   float64
-	feature int32 // split feature; leafFeature in a leaf
-	right   int32 // index of the right child
+// node is a node of an isolation tree, stored in pre-order: a split's left
+// child is the next node.
+type node struct {
+	// value is the split threshold (left if x[feature] ≤ value, or x·w ≤
+	// value for a hyperplane) or, in a leaf, the path length
+	// h = depth + c(leaf size).
+	value float64
+	// split is the feature of an axis-parallel split, the offset of a
+	// hyperplane's coefficients, or leaf.
+	split int32
+	right int32 // index of the right child
 }
 
-const leafFeature = -1
+const leaf = -1
 
 // axisTree is an isolation tree of axis-parallel splits (an iTree).
 type axisTree struct {
-	nodes []axisNode
+	nodes []node
 	// steps is nodes laid out for scoring: a leaf gets threshold −Inf and
 	// itself as right child, so walking on from it stays put.
 	steps []axisStep
@@ -40,17 +43,17 @@ type axisStep struct {
 
 // newAxisTree indexes pre-order nodes for scoring. The nodes must form a
 // valid tree (grown here, or checked by the decoder).
-func newAxisTree(nodes []axisNode) *axisTree {
+func newAxisTree(nodes []node) *axisTree {
 	t := &axisTree{nodes: nodes, steps: make([]axisStep, len(nodes))}
 	var walk func(i, depth int) int
 	walk = func(i, depth int) int {
 		n := nodes[i]
-		if n.feature == leafFeature {
+		if n.split == leaf {
 			t.steps[i] = axisStep{threshold: math.Inf(-1), right: int32(i)}
 			t.depth = max(t.depth, depth)
 			return i + 1
 		}
-		t.steps[i] = axisStep{threshold: n.value, feature: n.feature, right: n.right}
+		t.steps[i] = axisStep{threshold: n.value, feature: n.split, right: n.right}
 		walk(i+1, depth+1)
 		return walk(int(n.right), depth+1)
 	}
@@ -69,11 +72,10 @@ type axisGrower struct {
 	rng    *rand.Rand
 	m      *matrix
 	height int
-	nodes  []axisNode
-	// candidates[depth] is the scratch list of features still to try at a
-	// node of that depth.
-	candidates [][]int
-	features   []int
+	nodes  []node
+	// features are those the tree may split on; candidates is scratch for
+	// the ones still to try at the current node.
+	features, candidates []int
 }
 
 // growAxisTree grows an iTree on the given rows of m, splitting only on
@@ -87,9 +89,9 @@ func growAxisTree(rng *rand.Rand, m *matrix, rows, features []int, height int) *
 		rng:        rng,
 		m:          m,
 		height:     height,
-		nodes:      make([]axisNode, 0, 2*len(rows)-1),
-		candidates: make([][]int, height+1),
+		nodes:      make([]node, 0, 2*len(rows)-1),
 		features:   features,
+		candidates: make([]int, 0, len(features)),
 	}
 	g.grow(rows, 0)
 	return newAxisTree(g.nodes)
@@ -97,12 +99,13 @@ func growAxisTree(rng *rand.Rand, m *matrix, rows, features []int, height int) *
 
 func (g *axisGrower) grow(rows []int, depth int) {
 	at := len(g.nodes)
-	g.nodes = append(g.nodes, axisNode{feature: leafFeature, value: leafPathLength(depth, len(rows))})
+	g.nodes = append(g.nodes, node{split: leaf, value: leafPathLength(depth, len(rows))})
 	if depth >= g.height || len(rows) < 2 {
 		return
 	}
-	cand := append(g.candidates[depth][:0], g.features...)
-	g.candidates[depth] = cand
+	// The scratch is free again once a split is found: it is not used
+	// after the recursion below.
+	cand := append(g.candidates[:0], g.features...)
 	for len(cand) > 0 {
 		j := g.rng.IntN(len(cand))
 		f := cand[j]
@@ -119,7 +122,7 @@ func (g *axisGrower) grow(rows []int, depth int) {
 			threshold = float64(lo)
 		}
 		p := g.partition(rows, f, threshold)
-		g.nodes[at] = axisNode{value: threshold, feature: int32(f)}
+		g.nodes[at] = node{value: threshold, split: int32(f)}
 		g.grow(rows[:p], depth+1)
 		g.nodes[at].right = int32(len(g.nodes))
 		g.grow(rows[p:], depth+1)

@@ -96,11 +96,3 @@ func drawFeatures(rng *rand.Rand, d, k int) []int {
 	}
 	return rng.Perm(d)[:k]
 }
-
-// checkNonNegative rejects negative counts such as Trees.
-func checkNonNegative(name string, v int) error {
-	if v < 0 {
-		return fmt.Errorf("%w: %s %d < 0", ErrParam, name, v)
-	}
-	return nil
-}
