@@ -127,10 +127,13 @@ func TestScoresAgreeWithScikitLearnInDistribution(t *testing.T) {
 			}
 			t.Logf("AUC %.4f (scikit-learn %.4f), mean |Δscore| %.4f, bias %+.4f, offset %.4f (%.4f), flagged %.4f (%.4f)",
 				mean(aucs), mean(s.AUCs), absDiff, bias, mean(offsets), mean(s.Offsets), mean(flagged), mean(s.Flagged))
-			require.InDelta(t, mean(s.AUCs), mean(aucs), 0.003)
-			require.Less(t, absDiff, 0.004)
-			require.InDelta(t, mean(s.Offsets), mean(offsets), 0.004)
-			require.InDelta(t, mean(s.Flagged), mean(flagged), 0.01)
+			// Tolerances are for 20 seeds a side; fewer seeds (-short) average
+			// less of the forest-to-forest noise away.
+			noise := math.Sqrt((1/float64(seeds) + 1/float64(g.Seeds)) / (2 / float64(g.Seeds)))
+			require.InDelta(t, mean(s.AUCs), mean(aucs), 0.003*noise)
+			require.Less(t, absDiff, 0.004*noise)
+			require.InDelta(t, mean(s.Offsets), mean(offsets), 0.004*noise)
+			require.InDelta(t, mean(s.Flagged), mean(flagged), 0.01*noise)
 		})
 	}
 }

@@ -105,8 +105,9 @@
 //
 // Data from outside never panics: empty data, ragged rows, NaN or ±Inf (or
 // values beyond float32's range), hyper-parameters out of range, scoring
-// data of another width and corrupt models return errors wrapping ErrEmpty,
-// ErrRagged, ErrNonFinite, ErrParam, ErrFeatureCount and ErrModel. Fit and
+// data of another width, an unfitted Forest and corrupt models return errors
+// wrapping ErrEmpty, ErrRagged, ErrNonFinite, ErrParam, ErrFeatureCount,
+// ErrNotFitted and ErrModel. Fit and
 // scoring run on Workers goroutines (GOMAXPROCS by default), honour
 // cancellation of their context, and give bit-identical forests and scores
 // for a seed whatever the number of workers: tree t always draws from the

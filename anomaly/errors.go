@@ -16,6 +16,9 @@ var (
 	// ErrParam reports an invalid hyper-parameter (contamination outside
 	// (0, 0.5], negative sizes, a fraction outside (0, 1], …).
 	ErrParam = errors.New("anomaly: invalid parameter")
+	// ErrNotFitted reports a Forest with no trees: use IsolationForest.Fit,
+	// ExtendedIsolationForest.Fit or ReadForest to make one.
+	ErrNotFitted = errors.New("anomaly: forest not fitted")
 	// ErrModel reports a saved model that does not decode to a valid forest.
 	ErrModel = errors.New("anomaly: invalid saved model")
 )

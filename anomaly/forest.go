@@ -66,6 +66,9 @@ const scoreBlock = 512
 // values near −1 are clear anomalies. It returns an error for empty data,
 // ragged rows, NaN or Inf, or a width other than Features.
 func (f *Forest) ScoreSamples(ctx context.Context, x [][]float64) ([]float64, error) {
+	if len(f.trees) == 0 {
+		return nil, ErrNotFitted
+	}
 	if _, err := checkRows(x, f.features); err != nil {
 		return nil, err
 	}

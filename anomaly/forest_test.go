@@ -164,6 +164,8 @@ func TestBadInputReturnsErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrFeatureCount)
 	_, err = ExtendedIsolationForest{NonZero: 4}.Fit(ctx, good)
 	require.ErrorIs(t, err, ErrParam)
+	_, err = new(Forest).ScoreSamples(ctx, good)
+	require.ErrorIs(t, err, ErrNotFitted)
 }
 
 func TestCancelledContextStopsFitAndScoring(t *testing.T) {
