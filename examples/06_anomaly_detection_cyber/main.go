@@ -58,6 +58,8 @@ func run(ctx context.Context, opts *lesson.Options) error {
 	if opts.Quick {
 		seeds = 1
 	}
+	var forestScores []float64 // seed 0 of the Isolation Forest, for the plot
+	var notes []string         // printed after the table
 	detectors := []struct {
 		name string
 		fit  func(seed uint64) (*anomaly.Forest, error)
@@ -71,10 +73,10 @@ func run(ctx context.Context, opts *lesson.Options) error {
 	}
 	if opts.Quick {
 		detectors = detectors[:1] // hyperplanes over 118 features cost seconds per forest
+		notes = append(notes, "-quick: one seed, Extended Isolation Forest skipped")
 	}
 
 	fmt.Printf("%-38s %-16s %-18s %s\n", "detector", "ROC AUC", "average precision", "precision@1%")
-	var forestScores []float64 // seed 0 of the Isolation Forest, for the plot
 	var headlineAUC float64
 	for _, d := range detectors {
 		var m metricSet
@@ -93,12 +95,15 @@ func run(ctx context.Context, opts *lesson.Options) error {
 			}
 			if forestScores == nil {
 				forestScores = negate(sc)
-				if err := shipAndCheck(ctx, f, data.test[:100], sc[:100]); err != nil {
+				note, err := shipAndCheck(ctx, f, data.test[:100], sc[:100])
+				if err != nil {
 					return err
 				}
-				if err := reportThreshold(ctx, f, data); err != nil {
+				notes = append(notes, note)
+				if note, err = thresholdNote(ctx, f, data); err != nil {
 					return err
 				}
+				notes = append(notes, note)
 			}
 			bar.Add(1)
 		}
@@ -106,7 +111,11 @@ func run(ctx context.Context, opts *lesson.Options) error {
 		if headlineAUC == 0 {
 			headlineAUC = mean(m.auc)
 		}
-		fmt.Printf("%-38s %s\n", fmt.Sprintf("%s (%d seeds)", d.name, seeds), m)
+		runs := "1 seed"
+		if seeds > 1 {
+			runs = fmt.Sprintf("%d seeds", seeds)
+		}
+		fmt.Printf("%-38s %s\n", fmt.Sprintf("%s (%s)", d.name, runs), m)
 	}
 
 	baseline, err := anomaly.FitRobustZ(data.train)
@@ -123,6 +132,9 @@ func run(ctx context.Context, opts *lesson.Options) error {
 	}
 	fmt.Printf("%-38s %s\n", "median/MAD baseline (RobustZ)", bm)
 	fmt.Println("\nmean ± sd over seeds; precision@1% = share of attacks among the top 1% of alerts")
+	for _, n := range notes {
+		fmt.Println(n)
+	}
 
 	if err := plotScores(opts, data, forestScores, negate(bs)); err != nil {
 		return err
@@ -166,12 +178,12 @@ func (m metricSet) String() string {
 	return fmt.Sprintf("%-16s %-18s %s", f(m.auc), f(m.ap), f(m.p1))
 }
 
-// reportThreshold shows what Predict does with scikit-learn's 'auto'
-// offset of −0.5: how much it flags and how good those alerts are.
-func reportThreshold(ctx context.Context, f *anomaly.Forest, data *traffic) error {
+// thresholdNote tells what Predict does with scikit-learn's 'auto' offset
+// of −0.5: how much it flags and how good those alerts are.
+func thresholdNote(ctx context.Context, f *anomaly.Forest, data *traffic) (string, error) {
 	p, err := f.Predict(ctx, data.test)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var flagged, hits int
 	for i, v := range p {
@@ -180,37 +192,33 @@ func reportThreshold(ctx context.Context, f *anomaly.Forest, data *traffic) erro
 			hits += data.attack[i]
 		}
 	}
-	defer fmt.Println()
-	fmt.Printf("Predict at offset %.2f (contamination 'auto') flags %d of %d test connections", f.Offset(), flagged, len(p))
-	if flagged == 0 {
-		return nil
+	note := fmt.Sprintf("Predict at offset %.2f (contamination 'auto') flags %d of %d test connections", f.Offset(), flagged, len(p))
+	if flagged > 0 {
+		note += fmt.Sprintf(": precision %.3f, recall %.3f", float64(hits)/float64(flagged), float64(hits)/float64(count(data.attack)))
 	}
-	_, err = fmt.Printf(": precision %.3f, recall %.3f",
-		float64(hits)/float64(flagged), float64(hits)/float64(count(data.attack)))
-	return err
+	return note + "; ranking by score, as above, does not depend on that threshold", nil
 }
 
 // shipAndCheck round-trips the forest through the saved-model format, as a
 // detector service would load it, and checks the scores survive.
-func shipAndCheck(ctx context.Context, f *anomaly.Forest, x [][]float64, want []float64) error {
+func shipAndCheck(ctx context.Context, f *anomaly.Forest, x [][]float64, want []float64) (string, error) {
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
-		return err
+		return "", err
 	}
 	size := buf.Len()
 	g, err := anomaly.ReadForest(&buf)
 	if err != nil {
-		return err
+		return "", err
 	}
 	got, err := g.ScoreSamples(ctx, x)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !slices.Equal(got, want) {
-		return errors.New("reloaded forest scores differently")
+		return "", errors.New("reloaded forest scores differently")
 	}
-	fmt.Printf("saved model: %d trees in %.0f KiB, reloaded and validated, identical scores\n", g.Trees(), float64(size)/1024)
-	return nil
+	return fmt.Sprintf("saved model: %d trees in %.0f KiB, reloaded and validated, identical scores", g.Trees(), float64(size)/1024), nil
 }
 
 func plotScores(opts *lesson.Options, data *traffic, forest, baseline []float64) error {
