@@ -38,16 +38,16 @@ type ExtendedIsolationForest struct {
 // Fit grows the extended forest on x. Errors are those of
 // IsolationForest.Fit, plus ErrParam for NonZero outside [0, d].
 func (c ExtendedIsolationForest) Fit(ctx context.Context, x [][]float64) (*Forest, error) {
-	m, psi, err := prepareFit(x, c.Trees, c.MaxSamples, 0, c.Contamination)
+	d, psi, err := prepareFit(x, c.Trees, c.MaxSamples, 0, c.Contamination)
 	if err != nil {
 		return nil, err
 	}
-	if c.NonZero < 0 || c.NonZero > m.d {
-		return nil, fmt.Errorf("%w: NonZero %d outside [0, %d features]", ErrParam, c.NonZero, m.d)
+	if c.NonZero < 0 || c.NonZero > d {
+		return nil, fmt.Errorf("%w: NonZero %d outside [0, %d features]", ErrParam, c.NonZero, d)
 	}
-	k := cmp.Or(c.NonZero, m.d)
+	k := cmp.Or(c.NonZero, d)
 	height := heightLimit(psi)
-	return fit(ctx, m, fitPlan{
+	return fit(ctx, x, fitPlan{
 		kind:          hyperplane,
 		trees:         cmp.Or(c.Trees, defaultTrees),
 		psi:           psi,
@@ -56,7 +56,7 @@ func (c ExtendedIsolationForest) Fit(ctx context.Context, x [][]float64) (*Fores
 		seed:          c.Seed,
 		workers:       c.Workers,
 		grow: func(rng *rand.Rand) isolationTree {
-			return growHyperTree(rng, m, drawRows(rng, m.n, psi, false), k, height)
+			return growHyperTree(rng, gather(x, drawRows(rng, len(x), psi, false)), k, height)
 		},
 	})
 }

@@ -72,6 +72,12 @@ func (f *Forest) ScoreSamples(ctx context.Context, x [][]float64) ([]float64, er
 	if _, err := checkRows(x, f.features); err != nil {
 		return nil, err
 	}
+	return f.scoreRows(ctx, x)
+}
+
+// scoreRows scores validated rows, converting them to float32 one block at
+// a time rather than copying all of x.
+func (f *Forest) scoreRows(ctx context.Context, x [][]float64) ([]float64, error) {
 	d := f.features
 	workers := workerCount(f.Workers, ceilDiv(len(x), scoreBlock))
 	bufs := make([][]float32, workers)
@@ -84,15 +90,6 @@ func (f *Forest) ScoreSamples(ctx context.Context, x [][]float64) ([]float64, er
 			fillRow(b[(i-start)*d:(i-start+1)*d], x[i])
 		}
 		return b
-	})
-}
-
-// scoreMatrix scores already validated float32 rows (the training data when
-// contamination is a fraction).
-func (f *Forest) scoreMatrix(ctx context.Context, m *matrix) ([]float64, error) {
-	workers := workerCount(f.Workers, ceilDiv(m.n, scoreBlock))
-	return f.score(ctx, m.n, workers, func(_, start, end int) []float32 {
-		return m.data[start*m.d : end*m.d]
 	})
 }
 
@@ -164,7 +161,8 @@ type fitPlan struct {
 	contamination float64
 	seed          uint64
 	workers       int
-	// grow builds one tree from its own random stream.
+	// grow draws one tree's sub-sample and grows the tree, all from its own
+	// random stream.
 	grow func(rng *rand.Rand) isolationTree
 }
 
@@ -174,7 +172,7 @@ const treeSeedStream = 0x6d6c70726570 // "mlprep"
 // fit grows the trees in parallel and sets the offset. Tree t always gets
 // the t-th seed drawn from Seed, so the forest does not depend on how many
 // workers grew it.
-func fit(ctx context.Context, m *matrix, p fitPlan) (*Forest, error) {
+func fit(ctx context.Context, x [][]float64, p fitPlan) (*Forest, error) {
 	master := rand.New(rand.NewPCG(p.seed, treeSeedStream))
 	seeds := make([][2]uint64, p.trees)
 	for i := range seeds {
@@ -183,7 +181,7 @@ func fit(ctx context.Context, m *matrix, p fitPlan) (*Forest, error) {
 	f := &Forest{
 		Workers:       p.workers,
 		kind:          p.kind,
-		features:      m.d,
+		features:      len(x[0]),
 		maxSamples:    p.psi,
 		nonZero:       p.nonZero,
 		contamination: p.contamination,
@@ -197,7 +195,7 @@ func fit(ctx context.Context, m *matrix, p fitPlan) (*Forest, error) {
 		return nil, err
 	}
 	if p.contamination > 0 {
-		s, err := f.scoreMatrix(ctx, m)
+		s, err := f.scoreRows(ctx, x)
 		if err != nil {
 			return nil, err
 		}
@@ -206,24 +204,20 @@ func fit(ctx context.Context, m *matrix, p fitPlan) (*Forest, error) {
 	return f, nil
 }
 
-// prepareFit checks the options both forests share, converts x and
-// resolves ψ.
-func prepareFit(x [][]float64, trees, maxSamples int, maxSamplesFraction, contamination float64) (*matrix, int, error) {
+// prepareFit checks the options both forests share and the data, and
+// resolves ψ. It returns the number of features.
+func prepareFit(x [][]float64, trees, maxSamples int, maxSamplesFraction, contamination float64) (d, psi int, err error) {
 	if trees < 0 {
-		return nil, 0, fmt.Errorf("%w: Trees %d < 0", ErrParam, trees)
+		return 0, 0, fmt.Errorf("%w: Trees %d < 0", ErrParam, trees)
 	}
 	if err := checkContamination(contamination); err != nil {
-		return nil, 0, err
+		return 0, 0, err
 	}
-	m, err := toMatrix(x)
-	if err != nil {
-		return nil, 0, err
+	if d, err = checkRows(x, 0); err != nil {
+		return 0, 0, err
 	}
-	psi, err := resolveMaxSamples(maxSamples, maxSamplesFraction, m.n)
-	if err != nil {
-		return nil, 0, err
-	}
-	return m, psi, nil
+	psi, err = resolveMaxSamples(maxSamples, maxSamplesFraction, len(x))
+	return d, psi, err
 }
 
 // checkContamination accepts 0 ('auto') or a fraction in (0, 0.5].

@@ -26,14 +26,15 @@ type hyperGrower struct {
 	lo, hi []float32
 }
 
-// growHyperTree grows an extended isolation tree on the given rows of m.
+// growHyperTree grows an extended isolation tree on the rows of m.
 // Each split draws k of the features not constant in the node (all of them
 // when fewer remain), a normal with N(0, 1) components on them, and an
 // intercept point p uniform in the node's bounding box; b = p·w. Unlike
 // axis-parallel cuts, a hyperplane can pass beside all the points: the empty
 // side becomes a leaf, as in the paper. A node with one row, with all
-// features constant, or at the height limit is a leaf. rows is reordered.
-func growHyperTree(rng *rand.Rand, m *matrix, rows []int, k, height int) *hyperTree {
+// features constant, or at the height limit is a leaf.
+func growHyperTree(rng *rand.Rand, m *matrix, k, height int) *hyperTree {
+	rows := allRows(m)
 	g := &hyperGrower{
 		rng:    rng,
 		m:      m,

@@ -49,16 +49,16 @@ const defaultTrees = 100
 // returns an error wrapping ErrEmpty, ErrRagged or ErrNonFinite for bad data
 // and ErrParam for options out of range, and ctx's error if cancelled.
 func (c IsolationForest) Fit(ctx context.Context, x [][]float64) (*Forest, error) {
-	m, psi, err := prepareFit(x, c.Trees, c.MaxSamples, c.MaxSamplesFraction, c.Contamination)
+	d, psi, err := prepareFit(x, c.Trees, c.MaxSamples, c.MaxSamplesFraction, c.Contamination)
 	if err != nil {
 		return nil, err
 	}
-	k, err := resolveMaxFeatures(c.MaxFeatures, c.MaxFeaturesFraction, m.d)
+	k, err := resolveMaxFeatures(c.MaxFeatures, c.MaxFeaturesFraction, d)
 	if err != nil {
 		return nil, err
 	}
 	height := heightLimit(psi)
-	return fit(ctx, m, fitPlan{
+	return fit(ctx, x, fitPlan{
 		kind:          axisParallel,
 		trees:         cmp.Or(c.Trees, defaultTrees),
 		psi:           psi,
@@ -67,9 +67,9 @@ func (c IsolationForest) Fit(ctx context.Context, x [][]float64) (*Forest, error
 		seed:          c.Seed,
 		workers:       c.Workers,
 		grow: func(rng *rand.Rand) isolationTree {
-			features := drawFeatures(rng, m.d, k)
-			rows := drawRows(rng, m.n, psi, c.Bootstrap)
-			return growAxisTree(rng, m, rows, features, height)
+			features := drawFeatures(rng, d, k)
+			rows := drawRows(rng, len(x), psi, c.Bootstrap)
+			return growAxisTree(rng, gather(x, rows), features, height)
 		},
 	})
 }

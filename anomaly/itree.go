@@ -78,13 +78,14 @@ type axisGrower struct {
 	features, candidates []int
 }
 
-// growAxisTree grows an iTree on the given rows of m, splitting only on
+// growAxisTree grows an iTree on the rows of m, splitting only on
 // features, up to the height limit. As in scikit-learn's random splitter,
 // each split picks a feature uniformly among those not constant in the
 // node, and a threshold uniformly in [min, max) of that feature there; a
 // node where every feature is constant, with one row, or at the height
-// limit is a leaf. rows is reordered.
-func growAxisTree(rng *rand.Rand, m *matrix, rows, features []int, height int) *axisTree {
+// limit is a leaf.
+func growAxisTree(rng *rand.Rand, m *matrix, features []int, height int) *axisTree {
+	rows := allRows(m)
 	g := &axisGrower{
 		rng:        rng,
 		m:          m,

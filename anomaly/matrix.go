@@ -5,8 +5,8 @@ import (
 	"math"
 )
 
-// matrix is the row-major float32 copy of the data the trees are grown on.
-// Like scikit-learn, which converts X to float32 for its trees, features are
+// matrix is a row-major float32 copy of the rows a tree is grown on. Like
+// scikit-learn, which converts X to float32 for its trees, features are
 // rounded to float32 while thresholds stay float64.
 type matrix struct {
 	data []float32
@@ -47,17 +47,24 @@ func width(x [][]float64) int {
 	return len(x[0])
 }
 
-// toMatrix validates x and converts it to float32.
-func toMatrix(x [][]float64) (*matrix, error) {
-	d, err := checkRows(x, 0)
-	if err != nil {
-		return nil, err
+// gather converts the given rows of x (already validated) into a float32
+// matrix: the sub-sample one tree is grown on.
+func gather(x [][]float64, rows []int) *matrix {
+	d := len(x[0])
+	m := &matrix{data: make([]float32, len(rows)*d), n: len(rows), d: d}
+	for i, r := range rows {
+		fillRow(m.row(i), x[r])
 	}
-	m := &matrix{data: make([]float32, len(x)*d), n: len(x), d: d}
-	for i, r := range x {
-		fillRow(m.row(i), r)
+	return m
+}
+
+// allRows returns the indices of m's rows, for a grower to reorder.
+func allRows(m *matrix) []int {
+	rows := make([]int, m.n)
+	for i := range rows {
+		rows[i] = i
 	}
-	return m, nil
+	return rows
 }
 
 func fillRow(dst []float32, src []float64) {
