@@ -59,3 +59,31 @@ func BenchmarkScoreSamples(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkExtendedFitScore(b *testing.B) {
+	x := uniformRows(100_000, 10, 1)
+	b.ResetTimer()
+	for i := range b.N {
+		f, err := ExtendedIsolationForest{Seed: uint64(i)}.Fit(context.Background(), x)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.ScoreSamples(context.Background(), x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRobustZ(b *testing.B) {
+	x := uniformRows(100_000, 10, 1)
+	b.ResetTimer()
+	for range b.N {
+		z, err := FitRobustZ(x)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := z.ScoreSamples(x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
