@@ -75,35 +75,27 @@ func (f *Forest) ScoreSamples(ctx context.Context, x [][]float64) ([]float64, er
 	return f.scoreRows(ctx, x)
 }
 
-// scoreRows scores validated rows, converting them to float32 one block at
-// a time rather than copying all of x.
+// scoreRows scores validated rows block by block in parallel, converting
+// each block to float32 in a per-worker buffer rather than copying all of
+// x. Each row's path lengths are summed over the trees in order, whichever
+// worker scores it, so the result does not depend on the number of workers.
 func (f *Forest) scoreRows(ctx context.Context, x [][]float64) ([]float64, error) {
-	d := f.features
-	workers := workerCount(f.Workers, ceilDiv(len(x), scoreBlock))
+	d, n := f.features, len(x)
+	blocks := ceilDiv(n, scoreBlock)
+	workers := workerCount(f.Workers, blocks)
 	bufs := make([][]float32, workers)
-	return f.score(ctx, len(x), workers, func(w, start, end int) []float32 {
+	depths := make([]float64, n)
+	err := parallelFor(ctx, workers, blocks, func(w, b int) {
+		start, end := b*scoreBlock, min((b+1)*scoreBlock, n)
 		if bufs[w] == nil {
 			bufs[w] = make([]float32, scoreBlock*d)
 		}
-		b := bufs[w][:(end-start)*d]
+		block := bufs[w][:(end-start)*d]
 		for i := start; i < end; i++ {
-			fillRow(b[(i-start)*d:(i-start+1)*d], x[i])
+			fillRow(block[(i-start)*d:(i-start+1)*d], x[i])
 		}
-		return b
-	})
-}
-
-// score sums path lengths block by block in parallel; rows(worker, start,
-// end) supplies the float32 rows of a block. Each row's sum runs over the
-// trees in order, whichever worker scores it, so the result does not depend
-// on the number of workers.
-func (f *Forest) score(ctx context.Context, n, workers int, rows func(w, start, end int) []float32) ([]float64, error) {
-	depths := make([]float64, n)
-	err := parallelFor(ctx, workers, ceilDiv(n, scoreBlock), func(w, b int) {
-		start, end := b*scoreBlock, min((b+1)*scoreBlock, n)
-		x := rows(w, start, end)
 		for _, t := range f.trees {
-			t.addPathLengths(x, f.features, depths[start:end])
+			t.addPathLengths(block, d, depths[start:end])
 		}
 	})
 	if err != nil {
