@@ -1,6 +1,7 @@
 package lora
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,12 +64,12 @@ type peftConfig struct {
 // "….lora_B.weight" (out×r), the adapter name left out as PEFT does.
 // PEFT's from_pretrained loads the result onto the same PyTorch model.
 func (m *Model) Save(dir string, opts SaveOptions) error {
-	name := cmpOr(opts.Adapter, m.active)
+	name := cmp.Or(opts.Adapter, m.active)
 	cfg, ok := m.configs[name]
 	if !ok {
 		return fmt.Errorf("%w: no adapter %q", ErrAdapter, name)
 	}
-	dtype := safetensors.DType(cmpOr(opts.DType, string(safetensors.F32)))
+	dtype := safetensors.DType(cmp.Or(opts.DType, string(safetensors.F32)))
 	f := &safetensors.File{Metadata: map[string]string{"format": "pt"}, Tensors: map[string]safetensors.Tensor{}}
 	for _, t := range m.layers {
 		a := t.l.adapter(name)
@@ -101,13 +102,6 @@ func (m *Model) Save(dir string, opts SaveOptions) error {
 		return fmt.Errorf("lora: save: %w", err)
 	}
 	return nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // peft returns c as PEFT writes it.

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
@@ -174,18 +176,7 @@ func (e *experiment) printTargets(quick bool) {
 }
 
 func sortedAngles(m map[float64][][]result) []float64 {
-	var out []float64
-	for a := range m {
-		out = append(out, a)
-	}
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
+	return slices.Sorted(maps.Keys(m))
 }
 
 // plot draws rotated-test accuracy against trainable parameters (log scale).

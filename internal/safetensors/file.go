@@ -95,24 +95,24 @@ func Decode(b []byte) (*File, error) {
 		}
 		e, err := decodeEntry(msg)
 		if err != nil {
-			return nil, fmt.Errorf("tensor %q: %w", name, err)
+			return nil, fmt.Errorf("%w (tensor %q)", err, name)
 		}
 		t := Tensor{DType: e.DType, Shape: make([]int, len(e.Shape))}
 		size := uint64(e.DType.Size())
 		for i, d := range e.Shape {
 			if d > math.MaxInt32 {
-				return nil, fmt.Errorf("tensor %q: %w: dimension %d too large", name, ErrCorrupt, d)
+				return nil, fmt.Errorf("%w: tensor %q: dimension %d too large", ErrCorrupt, name, d)
 			}
 			t.Shape[i] = int(d)
 			hi, lo := bits.Mul64(size, d)
 			if hi != 0 {
-				return nil, fmt.Errorf("tensor %q: %w: shape %v overflows", name, ErrCorrupt, e.Shape)
+				return nil, fmt.Errorf("%w: tensor %q: shape %v overflows", ErrCorrupt, name, e.Shape)
 			}
 			size = lo
 		}
 		begin, end := e.DataOffsets[0], e.DataOffsets[1]
 		if end < begin || end-begin != size {
-			return nil, fmt.Errorf("tensor %q: %w: data_offsets [%d, %d] for %s %v, which needs %d bytes", name, ErrCorrupt, begin, end, e.DType, e.Shape, size)
+			return nil, fmt.Errorf("%w: tensor %q: data_offsets [%d, %d] for %s %v, which needs %d bytes", ErrCorrupt, name, begin, end, e.DType, e.Shape, size)
 		}
 		f.Tensors[name] = t
 		spans = append(spans, span{name, begin, end})
@@ -126,10 +126,10 @@ func Decode(b []byte) (*File, error) {
 	var pos uint64
 	for _, s := range spans {
 		if s.begin != pos {
-			return nil, fmt.Errorf("tensor %q: %w: data begins at %d, expected %d (gap or overlap)", s.name, ErrCorrupt, s.begin, pos)
+			return nil, fmt.Errorf("%w: tensor %q: data begins at %d, expected %d (gap or overlap)", ErrCorrupt, s.name, s.begin, pos)
 		}
 		if s.end > uint64(len(data)) {
-			return nil, fmt.Errorf("tensor %q: %w: data ends at %d, the data section has %d bytes", s.name, ErrTruncated, s.end, len(data))
+			return nil, fmt.Errorf("%w: tensor %q: data ends at %d, the data section has %d bytes", ErrTruncated, s.name, s.end, len(data))
 		}
 		t := f.Tensors[s.name]
 		t.Data = bytes.Clone(data[s.begin:s.end])
@@ -178,7 +178,7 @@ func Encode(f *File) ([]byte, error) {
 			return nil, fmt.Errorf("safetensors: invalid tensor name %q", name)
 		}
 		if t.DType.Size() == 0 {
-			return nil, fmt.Errorf("tensor %q: %w: %q", name, ErrDType, t.DType)
+			return nil, fmt.Errorf("%w: tensor %q: %q", ErrDType, name, t.DType)
 		}
 		if slices.ContainsFunc(t.Shape, func(d int) bool { return d < 0 }) || len(t.Data) != t.NumElements()*t.DType.Size() {
 			return nil, fmt.Errorf("safetensors: tensor %q: %d bytes for %s of shape %v", name, len(t.Data), t.DType, t.Shape)
