@@ -6,7 +6,7 @@
 # Run from anywhere: bash scripts/bench/lora.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-go_out=$(go test -run '^$' -bench 'TrainStep' -benchtime 20x -count 3 ./lora)
+go_out=$(go test -run '^$' -bench 'TrainStep' -benchtime 50x -count 3 ./lora)
 py_out=$(/usr/bin/python3 scripts/bench/lora.py)
 echo "$py_out" | grep '^#'
 go_ms() { echo "$go_out" | awk -v b="BenchmarkTrainStep$1-" 'index($1, b) == 1 { ms = $3 / 1e6; if (best == "" || ms < best) best = ms } END { printf "%.2f", best }'; }
