@@ -187,22 +187,43 @@ func (l *Linear) Forward(x *nn.Mat, train bool) *nn.Mat {
 // dA = (g B)ᵀ dropout(x). W₀ and b get none.
 func (l *Linear) Backward(dy *nn.Mat) *nn.Mat {
 	dx := l.Base.Backward(dy)
+	if dIn := l.backwardAdapter(dy, true); dIn != nil {
+		for i, v := range dIn.Data {
+			dx.Data[i] += v
+		}
+	}
+	return dx
+}
+
+// BackwardParams adds the gradients of the base's unfrozen parameters and of
+// the active adapter without computing dL/dx, which saves two products when
+// the layer is the first of a model in training.
+func (l *Linear) BackwardParams(dy *nn.Mat) {
+	l.Base.BackwardParams(dy)
+	l.backwardAdapter(dy, false)
+}
+
+// backwardAdapter adds the active adapter's gradients and, if withInput, returns
+// its contribution to dL/dx (nil when no adapter is active).
+func (l *Linear) backwardAdapter(dy *nn.Mat, withInput bool) *nn.Mat {
 	a := l.used
 	if a == nil {
-		return dx
+		return nil
 	}
 	g := nn.NewMat(dy.Rows, dy.Cols)
 	for i, v := range dy.Data {
 		g.Data[i] = a.scaling * v
 	}
-	dIn := a.a.Backward(a.b.Backward(g))
+	dh := a.b.Backward(g)
+	if !withInput {
+		a.a.BackwardParams(dh)
+		return nil
+	}
+	dIn := a.a.Backward(dh)
 	if a.dropout != nil {
 		dIn = a.dropout.Backward(dIn)
 	}
-	for i, v := range dIn.Data {
-		dx.Data[i] += v
-	}
-	return dx
+	return dIn
 }
 
 // Params returns W₀, b, then every adapter's A and B (all A's, then all

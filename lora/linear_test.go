@@ -141,6 +141,14 @@ func TestLinearGradients(t *testing.T) {
 				r := check.CheckGradient(loss, v[0], v[1])
 				require.Less(t, r.MaxRelErr, 1e-3, "%s: %+v", name, r)
 			}
+			// The parameters-only pass gives the same adapter gradients.
+			gradA := append([]float32(nil), l.active.a.W.Grad.Data...)
+			gradB := append([]float32(nil), l.active.b.W.Grad.Data...)
+			loss()
+			nn.ZeroGrad(l.Params())
+			l.BackwardParams(dy)
+			require.Equal(t, gradA, l.active.a.W.Grad.Data)
+			require.Equal(t, gradB, l.active.b.W.Grad.Data)
 		})
 	}
 }

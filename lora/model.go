@@ -221,6 +221,10 @@ func (m *Model) Forward(x *nn.Mat, train bool) *nn.Mat { return m.root.Forward(x
 // adapter's parameters receive gradients.
 func (m *Model) Backward(dy *nn.Mat) *nn.Mat { return m.root.Backward(dy) }
 
+// BackwardParams runs the backward pass for parameter gradients only, skipping
+// the input gradient of the first layer (what training needs).
+func (m *Model) BackwardParams(dy *nn.Mat) { nn.BackwardParams(m.root, dy) }
+
 // Params returns every parameter, base and adapters, frozen ones included.
 func (m *Model) Params() []*nn.Param { return m.root.Params() }
 
