@@ -133,7 +133,8 @@ func (a ExtractiveAnswerer) Answer(_ context.Context, question string, evidence 
 	var cites []Citation
 	seen := map[string]bool{}
 	for _, c := range cands {
-		if len(cites) == n {
+		// Sentences far weaker than the best one are noise, not evidence.
+		if len(cites) == n || c.score < 0.5*cands[0].score {
 			break
 		}
 		if seen[c.s.text] {

@@ -1,5 +1,10 @@
 package rag
 
+import (
+	"context"
+	"fmt"
+)
+
 // Collection is a retrieval benchmark: documents, queries and relevance
 // judgements (qrels), as in BEIR or the classic SMART collections.
 type Collection struct {
@@ -42,4 +47,51 @@ func judged(all []Query, qrels Qrels) []Query {
 		}
 	}
 	return out
+}
+
+// Indexed holds the retrievers over a collection's documents, indexed whole
+// (BEIR scores documents, not chunks).
+type Indexed struct {
+	BM25  *BM25
+	Dense DenseRetriever
+}
+
+// IndexCollection indexes c's corpus with BM25 and with emb into a Flat
+// cosine index; a nil emb fits an LSA with lsa's options on the corpus.
+func IndexCollection(ctx context.Context, c *Collection, emb Embedder, lsa LSAOptions) (*Indexed, error) {
+	ids := make([]string, len(c.Corpus))
+	texts := make([]string, len(c.Corpus))
+	for i, d := range c.Corpus {
+		ids[i], texts[i] = d.ID, d.Text
+	}
+	bm := NewBM25()
+	if err := bm.Add(ctx, ids, texts); err != nil {
+		return nil, err
+	}
+	if emb == nil {
+		l, err := FitLSA(ctx, texts, lsa)
+		if err != nil {
+			return nil, err
+		}
+		emb = l
+	}
+	vecs, err := emb.Embed(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	if len(vecs) != len(texts) {
+		return nil, fmt.Errorf("%w: embedder returned %d vectors for %d documents", ErrAPI, len(vecs), len(texts))
+	}
+	flat := NewFlat(len(vecs[0]), Cosine)
+	var keepIDs []string
+	var keepVecs [][]float32
+	for i, v := range vecs {
+		if _, err := prepare(v, len(v), Cosine); err == nil {
+			keepIDs, keepVecs = append(keepIDs, ids[i]), append(keepVecs, v)
+		}
+	}
+	if err := flat.Add(keepIDs, keepVecs); err != nil {
+		return nil, err
+	}
+	return &Indexed{BM25: bm, Dense: DenseRetriever{Embedder: emb, Index: flat}}, nil
 }

@@ -63,7 +63,7 @@ func ReadPDF(r io.ReaderAt, size int64, id string) (doc Document, err error) {
 	rd, err := pdf.NewReader(r, size)
 	if err != nil {
 		if errors.Is(err, pdf.ErrInvalidPassword) {
-			return Document{}, fmt.Errorf("%w: %v", ErrEncrypted, err)
+			return Document{}, fmt.Errorf("%w: it needs a password", ErrEncrypted)
 		}
 		return Document{}, fmt.Errorf("%w: %v", ErrPDF, err)
 	}
