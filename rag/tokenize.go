@@ -122,10 +122,11 @@ func joinsWord(c rune, before, after string) bool {
 }
 
 func appendLower(dst []byte, s string) []byte {
+	start := len(dst)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			return append(dst, strings.ToLower(s)...)
+			return append(dst[:start], strings.ToLower(s)...)
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'

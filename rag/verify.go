@@ -185,6 +185,9 @@ func (v LLMVerifier) Verify(ctx context.Context, claim string, evidence []Eviden
 	}
 	var marks strings.Builder
 	for _, c := range ans.Citations {
+		if c < 1 || c > len(evidence) {
+			return Verification{}, fmt.Errorf("%w: verdict cites source %d but %d sources were given", ErrAPI, c, len(evidence))
+		}
 		fmt.Fprintf(&marks, "[%d]", c)
 	}
 	cites, err := citationsFor(marks.String(), evidence)

@@ -150,9 +150,15 @@ func loadPDFs(quick bool) ([]rag.Document, error) {
 		return shipped, nil
 	}
 	t := time.Now()
-	more, err := rag.LoadDir(papers)
+	all, err := rag.LoadDir(papers)
 	if err != nil {
 		return nil, err
+	}
+	var more []rag.Document
+	for _, d := range all {
+		if d.Meta["format"] == "pdf" {
+			more = append(more, d)
+		}
 	}
 	pages, size := 0, 0
 	for _, d := range more {
