@@ -68,21 +68,41 @@ func IndexCollection(ctx context.Context, c *Collection, emb Embedder, lsa LSAOp
 	if err := bm.Add(ctx, ids, texts); err != nil {
 		return nil, err
 	}
-	if emb == nil {
-		l, err := FitLSA(ctx, texts, lsa)
-		if err != nil {
-			return nil, err
-		}
-		emb = l
-	}
-	vecs, err := emb.Embed(ctx, texts)
+	emb, vecs, err := embedCorpus(ctx, emb, texts, lsa)
 	if err != nil {
 		return nil, err
 	}
-	if len(vecs) != len(texts) {
-		return nil, fmt.Errorf("%w: embedder returned %d vectors for %d documents", ErrAPI, len(vecs), len(texts))
-	}
 	flat := NewFlat(len(vecs[0]), Cosine)
+	if err := addDirectional(flat, ids, vecs); err != nil {
+		return nil, err
+	}
+	return &Indexed{BM25: bm, Dense: DenseRetriever{Embedder: emb, Index: flat}}, nil
+}
+
+// embedCorpus embeds texts with emb, or fits an LSA on them when emb is nil,
+// checking that one non-empty vector came back per text.
+func embedCorpus(ctx context.Context, emb Embedder, texts []string, opt LSAOptions) (Embedder, [][]float32, error) {
+	var vecs [][]float32
+	var err error
+	if emb == nil {
+		var lsa *LSA
+		lsa, vecs, err = FitEmbedLSA(ctx, texts, opt)
+		emb = lsa
+	} else {
+		vecs, err = emb.Embed(ctx, texts)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(vecs) != len(texts) || len(vecs[0]) == 0 {
+		return nil, nil, fmt.Errorf("%w: embedder returned %d vectors for %d texts", ErrAPI, len(vecs), len(texts))
+	}
+	return emb, vecs, nil
+}
+
+// addDirectional adds the vectors that have a direction. A text whose words
+// the embedder does not know embeds to zero; it stays findable through BM25.
+func addDirectional(index VectorIndex, ids []string, vecs [][]float32) error {
 	var keepIDs []string
 	var keepVecs [][]float32
 	for i, v := range vecs {
@@ -90,8 +110,5 @@ func IndexCollection(ctx context.Context, c *Collection, emb Embedder, lsa LSAOp
 			keepIDs, keepVecs = append(keepIDs, ids[i]), append(keepVecs, v)
 		}
 	}
-	if err := flat.Add(keepIDs, keepVecs); err != nil {
-		return nil, err
-	}
-	return &Indexed{BM25: bm, Dense: DenseRetriever{Embedder: emb, Index: flat}}, nil
+	return index.Add(keepIDs, keepVecs)
 }

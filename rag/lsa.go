@@ -59,6 +59,17 @@ type LSAOptions struct {
 // FitLSA fits an LSA embedding to a corpus. An empty corpus or one without
 // any term in MinDF documents returns ErrEmptyIndex.
 func FitLSA(ctx context.Context, texts []string, opt LSAOptions) (*LSA, error) {
+	l, _, err := fitLSA(ctx, texts, opt, false)
+	return l, err
+}
+
+// FitEmbedLSA is FitLSA that also returns the corpus' own embeddings, equal
+// to Embed(texts) but without tokenising the corpus a second time.
+func FitEmbedLSA(ctx context.Context, texts []string, opt LSAOptions) (*LSA, [][]float32, error) {
+	return fitLSA(ctx, texts, opt, true)
+}
+
+func fitLSA(ctx context.Context, texts []string, opt LSAOptions, embed bool) (*LSA, [][]float32, error) {
 	if opt.Dim == 0 {
 		opt.Dim = 256
 	}
@@ -72,7 +83,7 @@ func FitLSA(ctx context.Context, texts []string, opt LSAOptions) (*LSA, error) {
 		opt.MinDF = 2
 	}
 	if len(texts) == 0 {
-		return nil, fmt.Errorf("%w: LSA needs documents", ErrEmptyIndex)
+		return nil, nil, fmt.Errorf("%w: LSA needs documents", ErrEmptyIndex)
 	}
 	counts := make([]map[string]int32, len(texts))
 	if err := parallelFor(ctx, len(texts), func(i int) {
@@ -80,7 +91,7 @@ func FitLSA(ctx context.Context, texts []string, opt LSAOptions) (*LSA, error) {
 		opt.Tokenizer.each(texts[i], func(t string, _, _ int) { m[t]++ })
 		counts[i] = m
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	df := map[string]int{}
 	for _, m := range counts {
@@ -95,7 +106,7 @@ func FitLSA(ctx context.Context, texts []string, opt LSAOptions) (*LSA, error) {
 		}
 	}
 	if len(vocab) == 0 {
-		return nil, fmt.Errorf("%w: no term occurs in %d documents", ErrEmptyIndex, opt.MinDF)
+		return nil, nil, fmt.Errorf("%w: no term occurs in %d documents", ErrEmptyIndex, opt.MinDF)
 	}
 	sort.Strings(vocab)
 	l := &LSA{tok: opt.Tokenizer, terms: make(map[string]int32, len(vocab)), idf: make([]float64, len(vocab))}
@@ -120,19 +131,19 @@ func FitLSA(ctx context.Context, texts []string, opt LSAOptions) (*LSA, error) {
 	}
 	y := a.mul(ctx, omega)
 	for range opt.PowerIters {
-		z := at.mul(ctx, orthonormal(y))
-		y = a.mul(ctx, orthonormal(z))
+		z := at.mul(ctx, orthonormal(y, 1))
+		y = a.mul(ctx, orthonormal(z, 1))
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	bt := at.mul(ctx, orthonormal(y)) // Bᵀ = AᵀQ, terms × cols
+	bt := at.mul(ctx, orthonormal(y, 2)) // Bᵀ = AᵀQ, terms × cols
 	g := make([]float64, cols*cols)
 	raw := bt.RawMatrix()
 	kernels.Dgemm(true, false, cols, cols, len(vocab), 1, raw.Data, raw.Stride, raw.Data, raw.Stride, 0, g, cols)
 	var eig mat.EigenSym
 	if !eig.Factorize(mat.NewSymDense(cols, g), true) {
-		return nil, fmt.Errorf("rag: LSA eigendecomposition did not converge")
+		return nil, nil, fmt.Errorf("rag: LSA eigendecomposition did not converge")
 	}
 	vals := eig.Values(nil)
 	var vecs mat.Dense
@@ -161,7 +172,19 @@ func FitLSA(ctx context.Context, texts []string, opt LSAOptions) (*LSA, error) {
 	for i, x := range v.RawMatrix().Data {
 		l.proj[i] = float32(x)
 	}
-	return l, nil
+	if !embed {
+		return l, nil, nil
+	}
+	corpus := make([][]float32, a.rows())
+	err := parallelFor(ctx, a.rows(), func(r int) {
+		e := make([]float32, l.dim)
+		for j := a.rowPtr[r]; j < a.rowPtr[r+1]; j++ {
+			l.addTerm(e, a.colIdx[j], float32(a.vals[j]))
+		}
+		normalize(e)
+		corpus[r] = e
+	})
+	return l, corpus, err
 }
 
 // Dim returns the embedding dimension.
@@ -206,16 +229,20 @@ func (l *LSA) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 		idx, val := l.weigh(m)
 		e := make([]float32, l.dim)
 		for j, t := range idx {
-			w := float32(val[j])
-			row := l.proj[int(t)*l.dim : int(t+1)*l.dim]
-			for c, p := range row {
-				e[c] += w * p
-			}
+			l.addTerm(e, t, float32(val[j]))
 		}
 		normalize(e)
 		out[i] = e
 	})
 	return out, err
+}
+
+// addTerm adds w times term t's latent vector to e.
+func (l *LSA) addTerm(e []float32, t int32, w float32) {
+	row := l.proj[int(t)*l.dim : int(t+1)*l.dim]
+	for c, p := range row {
+		e[c] += w * p
+	}
 }
 
 func normalize(v []float32) {
@@ -231,13 +258,14 @@ func normalize(v []float32) {
 	}
 }
 
-// orthonormal returns an orthonormal basis of y's columns by CholeskyQR2:
-// Q = Y R⁻¹ with RᵀR = YᵀY, done twice because one pass loses orthogonality
-// when Y is ill-conditioned (as power iterations make it). A tiny ridge keeps
+// orthonormal returns an orthonormal basis of y's columns by CholeskyQR:
+// Q = Y R⁻¹ with RᵀR = YᵀY. One pass loses orthogonality when Y is
+// ill-conditioned, so the final basis takes two (CholeskyQR2); the power
+// iterations only need a well-scaled basis and take one. A tiny ridge keeps
 // the factorisation defined when Y is rank-deficient.
-func orthonormal(y *mat.Dense) *mat.Dense {
+func orthonormal(y *mat.Dense, passes int) *mat.Dense {
 	q := mat.DenseCopyOf(y)
-	for range 2 {
+	for range passes {
 		raw := q.RawMatrix()
 		g := make([]float64, raw.Cols*raw.Cols)
 		kernels.Dgemm(true, false, raw.Cols, raw.Cols, raw.Rows, 1, raw.Data, raw.Stride, raw.Data, raw.Stride, 0, g, raw.Cols)

@@ -70,20 +70,9 @@ func NewStore(ctx context.Context, docs []Document, opt StoreOptions) (*Store, e
 	if err := s.BM25.Add(ctx, ids, texts); err != nil {
 		return nil, err
 	}
-	emb := opt.Embedder
-	if emb == nil {
-		lsa, err := FitLSA(ctx, texts, LSAOptions{})
-		if err != nil {
-			return nil, err
-		}
-		emb = lsa
-	}
-	vecs, err := emb.Embed(ctx, texts)
+	emb, vecs, err := embedCorpus(ctx, opt.Embedder, texts, LSAOptions{})
 	if err != nil {
 		return nil, err
-	}
-	if len(vecs) != len(texts) || len(vecs[0]) == 0 {
-		return nil, fmt.Errorf("%w: embedder returned %d vectors for %d chunks", ErrAPI, len(vecs), len(texts))
 	}
 	var index VectorIndex
 	if opt.NewIndex != nil {
@@ -91,16 +80,7 @@ func NewStore(ctx context.Context, docs []Document, opt StoreOptions) (*Store, e
 	} else {
 		index = NewFlat(len(vecs[0]), Cosine)
 	}
-	// A chunk whose words the embedder does not know has no direction; it
-	// stays findable through BM25.
-	var keepIDs []string
-	var keepVecs [][]float32
-	for i, v := range vecs {
-		if _, err := prepare(v, len(vecs[0]), Cosine); err == nil {
-			keepIDs, keepVecs = append(keepIDs, ids[i]), append(keepVecs, v)
-		}
-	}
-	if err := index.Add(keepIDs, keepVecs); err != nil {
+	if err := addDirectional(index, ids, vecs); err != nil {
 		return nil, err
 	}
 	s.Dense = DenseRetriever{Embedder: emb, Index: index}
