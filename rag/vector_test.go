@@ -56,8 +56,12 @@ func seqIDs(n int) []string {
 }
 
 func TestFlatExact(t *testing.T) {
+	n := 9000
+	if testing.Short() {
+		n = 3000
+	}
 	for _, m := range []Metric{Cosine, Dot} {
-		vecs := clustered(9000, 24, 20, 6, 1)
+		vecs := clustered(n, 24, 20, 6, 1)
 		f := NewFlat(24, m)
 		if err := f.Add(seqIDs(len(vecs)), vecs); err != nil {
 			t.Fatal(err)
@@ -124,7 +128,7 @@ func recallAt10(t *testing.T, idx VectorIndex, exact *Flat, queries [][]float32)
 func TestHNSWRecall(t *testing.T) {
 	n := 6000
 	if testing.Short() {
-		n = 2000
+		n = 1500
 	}
 	data := clustered(n+100, 64, 50, 12, 2)
 	vecs, queries := data[:n], data[n:]

@@ -316,6 +316,10 @@ func benchmarks(ctx context.Context, opts *lesson.Options) (string, error) {
 	for _, s := range sweep.Scores {
 		curves["scifact train"] = append(curves["scifact train"], s.NDCG10)
 	}
+	fmt.Printf("\nnDCG@10 against the BM25 weight w of weighted RRF (dense gets 1 - w):\n%-6s %14s %18s %8s\n", "w", "scifact train", "beir-scifact/test", "cisi")
+	for i, w := range grid {
+		fmt.Printf("%-6.2f %14.4f %18.4f %8.4f\n", w, curves["scifact train"][i], curves["beir-scifact/test"][i], curves["cisi"][i])
+	}
 	if err := plotSweep(opts, grid, curves); err != nil {
 		return "", err
 	}
