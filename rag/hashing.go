@@ -3,7 +3,7 @@ package rag
 import (
 	"context"
 	"fmt"
-	"hash/maphash"
+	"hash/fnv"
 	"math"
 )
 
@@ -22,8 +22,6 @@ type HashingEmbedder struct {
 	idf     map[string]float64
 	unknown float64
 }
-
-var hashSeed = maphash.MakeSeed()
 
 // FitHashing computes the corpus' IDF weights for a hashing embedder of
 // dimension dim (a power of two is customary; 4096 keeps collisions rare for
@@ -73,7 +71,7 @@ func (h *HashingEmbedder) Embed(ctx context.Context, texts []string) ([][]float3
 			if !ok {
 				idf = h.unknown
 			}
-			x := maphash.String(hashSeed, t)
+			x := termHash(t)
 			w := float32((1 + math.Log(float64(c))) * idf)
 			if x>>63 == 1 {
 				w = -w
@@ -84,4 +82,12 @@ func (h *HashingEmbedder) Embed(ctx context.Context, texts []string) ([][]float3
 		out[i] = v
 	})
 	return out, err
+}
+
+// termHash is 64-bit FNV-1a: fixed across processes, so vectors saved in an
+// index stay comparable with queries embedded later.
+func termHash(t string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(t))
+	return h.Sum64()
 }

@@ -1,6 +1,8 @@
 package rag
 
 import (
+	"context"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -102,5 +104,30 @@ func TestChunkerOffsetsAndOverlap(t *testing.T) {
 	}
 	if got := (Chunker{}).Split(Document{ID: "e", Text: " \n "}); len(got) != 0 {
 		t.Errorf("empty document gave %d chunks", len(got))
+	}
+}
+
+func TestHashingEmbedder(t *testing.T) {
+	ctx := context.Background()
+	corpus := []string{"graph index for vectors", "ranking with BM25", "graph search"}
+	h, err := FitHashing(ctx, corpus, 64, Tokenizer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := h.Embed(ctx, []string{"graph index", "graph index", "unrelated words", ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := dot(v[0], v[1]); math.Abs(float64(s)-1) > 1e-6 {
+		t.Errorf("same text: cosine %v", s)
+	}
+	for _, x := range v[3] {
+		if x != 0 {
+			t.Fatal("empty text must embed to the zero vector")
+		}
+	}
+	// FNV-1a of "graph", computed independently in Python.
+	if termHash("graph") != 0x32ec982977fe5287 {
+		t.Errorf("term hash changed: %#x (saved vectors would no longer match)", termHash("graph"))
 	}
 }
