@@ -7,8 +7,7 @@ import (
 	"runtime"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
+	"github.com/mlprep/mlprep/internal/kernels"
 )
 
 // Flat is exact nearest-neighbour search: every query is compared with every
@@ -110,10 +109,7 @@ func (f *Flat) Search(q []float32, k int) ([]Hit, error) {
 			for b := w; b < blocks; b += workers {
 				lo, hi := b*flatBlock, min((b+1)*flatBlock, n)
 				rows := hi - lo
-				blas32.Gemv(blas.NoTrans, 1,
-					blas32.General{Rows: rows, Cols: f.dim, Stride: f.dim, Data: f.data[lo*f.dim : hi*f.dim]},
-					blas32.Vector{N: f.dim, Inc: 1, Data: query}, 0,
-					blas32.Vector{N: rows, Inc: 1, Data: scores[:rows]})
+				kernels.SdotRows(query, f.data[lo*f.dim:hi*f.dim], f.dim, scores[:rows])
 				for i, s := range scores[:rows] {
 					if !top.full() || float64(s) >= top.threshold() {
 						top.push(candidate{int32(lo + i), float64(s)})

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"sort"
 	"sync"
+
+	"github.com/mlprep/mlprep/internal/kernels"
 )
 
 // HNSW is a hierarchical navigable small-world graph (Malkov & Yashunin,
@@ -217,7 +219,7 @@ func (h *HNSW) insertBatch(lo, hi int32) {
 		cands := make([][]hnswNode, level+1)
 		if h.entry >= 0 {
 			vis := h.getVisited()
-			ep := []hnswNode{{h.entry, dot(q, h.vec(h.entry))}}
+			ep := []hnswNode{{h.entry, kernels.Sdot(q, h.vec(h.entry))}}
 			for l := h.maxLevel; l > level; l-- {
 				ep = h.searchLayer(q, ep, 1, l, vis)
 			}
@@ -228,7 +230,7 @@ func (h *HNSW) insertBatch(lo, hi int32) {
 			h.visited.Put(vis)
 		}
 		for u := lo; u < v; u++ { // earlier nodes of the same batch
-			s := dot(q, h.vec(u))
+			s := kernels.Sdot(q, h.vec(u))
 			for l := 0; l <= min(level, int(h.levels[u])); l++ {
 				cands[l] = append(cands[l], hnswNode{u, s})
 			}
@@ -276,7 +278,7 @@ func (h *HNSW) insertBatch(lo, hi int32) {
 			base := h.vec(t.node)
 			cands := make([]hnswNode, len(merged))
 			for j, u := range merged {
-				cands[j] = hnswNode{u, dot(base, h.vec(u))}
+				cands[j] = hnswNode{u, kernels.Sdot(base, h.vec(u))}
 			}
 			sortBySim(cands)
 			merged = h.selectNeighbors(cands, h.maxLinks(t.level))
@@ -319,7 +321,7 @@ func (h *HNSW) selectNeighbors(cands []hnswNode, m int) []int32 {
 		vc := h.vec(c.id)
 		good := true
 		for _, s := range out {
-			if dot(vc, h.vec(s)) > c.sim {
+			if kernels.Sdot(vc, h.vec(s)) > c.sim {
 				good = false
 				break
 			}
@@ -384,7 +386,7 @@ func (h *HNSW) searchLayer(q []float32, entries []hnswNode, ef, level int, vis *
 				continue
 			}
 			vis.marks[u] = vis.gen
-			s := dot(q, h.vec(u))
+			s := kernels.Sdot(q, h.vec(u))
 			if len(res) < ef || s > res[0].sim {
 				cand.push(hnswNode{u, s})
 				res.push(hnswNode{u, s})
@@ -428,7 +430,7 @@ func (h *HNSW) SearchEf(q []float32, k, ef int) ([]Hit, error) {
 	ef = max(ef, k)
 	vis := h.getVisited()
 	defer h.visited.Put(vis)
-	ep := []hnswNode{{h.entry, dot(query, h.vec(h.entry))}}
+	ep := []hnswNode{{h.entry, kernels.Sdot(query, h.vec(h.entry))}}
 	for l := h.maxLevel; l > 0; l-- {
 		ep = h.searchLayer(query, ep, 1, l, vis)
 	}

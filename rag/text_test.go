@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mlprep/mlprep/internal/kernels"
 )
 
 func TestTokenizer(t *testing.T) {
@@ -118,7 +120,7 @@ func TestHashingEmbedder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := dot(v[0], v[1]); math.Abs(float64(s)-1) > 1e-6 {
+	if s := kernels.Sdot(v[0], v[1]); math.Abs(float64(s)-1) > 1e-6 {
 		t.Errorf("same text: cosine %v", s)
 	}
 	for _, x := range v[3] {

@@ -3,8 +3,6 @@ package rag
 import (
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // Metric is the similarity a vector index ranks by; higher is more similar.
@@ -47,13 +45,6 @@ type VectorIndex interface {
 	Dim() int
 	// Save writes the index to path atomically (see LoadIndex).
 	Save(path string) error
-}
-
-// dotGonum is the inner product through gonum's SSE kernel, about eight
-// times faster than a plain Go loop at dimension 384; dot uses it where the
-// AVX2 kernel is unavailable.
-func dotGonum(a, b []float32) float32 {
-	return blas32.Dot(blas32.Vector{N: len(a), Inc: 1, Data: a}, blas32.Vector{N: len(a), Inc: 1, Data: b[:len(a)]})
 }
 
 // prepare validates v for an index of dimension dim and returns the vector

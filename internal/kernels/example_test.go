@@ -40,3 +40,22 @@ func ExamplePackedS8_MulU8() {
 	// y[0] = 0
 	// y[1] = -6
 }
+
+// Exact vector search scores stored vectors against a query: SdotRows for a
+// contiguous block, SdotGather for rows picked by index (a graph node's
+// neighbours), Sdot for one pair.
+func ExampleSdotGather() {
+	stored := []float32{ // four 2-d vectors, row-major
+		1, 0,
+		0, 1,
+		0.6, 0.8,
+		-1, 0,
+	}
+	q := []float32{0.6, 0.8}
+	all := make([]float32, 4)
+	kernels.SdotRows(q, stored, 2, all)
+	some := make([]float32, 2)
+	kernels.SdotGather(q, stored, 2, []int32{3, 2}, some)
+	fmt.Println(all, some, kernels.Sdot(q, stored[4:6]))
+	// Output: [0.6 0.8 1 -0.6] [-0.6 1] 1
+}

@@ -35,6 +35,12 @@ func main() {
 		dot4("sdot4AVX2", ymm, f32), dot4("ddot4AVX2", ymm, f64),
 		axpyCols("saxpyColsAVX512", zmm, f32, 8), axpyCols("daxpyColsAVX512", zmm, f64, 8),
 		axpyCols("saxpyColsAVX2", ymm, f32, 8), axpyCols("daxpyColsAVX2", ymm, f64, 8))
+	write("dot_amd64.s", `// Float32 dot products for vector search (see dot.go): single products with
+// four vector accumulators over blocks of four vectors, then one vector at a
+// time; and four gathered rows against one vector. The ragged tail is left
+// to Go.
+`, sdot("sdotAVX512", zmm), sdot("sdotAVX2", ymm),
+		dot4Gather("sdot4GatherAVX512", zmm, f32), dot4Gather("sdot4GatherAVX2", ymm, f32))
 	write("transpose_amd64.s", `// Block transposes for packing (see packA and packB): dst[q·ldd+r] =
 // src[r·lds+q], with the strides in elements. They turn the strided reads of
 // a transposed operand (a Linear layer's W, read column-wise) into whole-
@@ -215,6 +221,33 @@ func dot4(name string, v isa, e elem) string {
 	a.i("LEAQ (R10)(DX*1), R11")
 	a.i("LEAQ (R11)(DX*1), R12")
 	a.i("LEAQ (R12)(DX*1), R13")
+	dot4Body(&a, v, e, "y+32(FP)")
+	return a.b.String()
+}
+
+// dot4Gather is dot4 over four rows given by their addresses, wherever they
+// are: the neighbours of a node in a graph index.
+func dot4Gather(name string, v isa, e elem) string {
+	var a asm
+	lanes := v.bytes / e.size
+	a.l("// func %s(k int, x, r0, r1, r2, r3, y *%s)", name, e.goType)
+	a.l("// Sets y[j] = Σ_p x[p]·rj[p] for the four rows rj; k must be a multiple")
+	a.l("// of %d. The four rows are streamed together, so their cache misses", lanes)
+	a.l("// overlap instead of queueing one vector after another.")
+	a.l("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+	a.i("MOVQ k+0(FP), CX")
+	a.i("MOVQ x+8(FP), SI")
+	a.i("MOVQ r0+16(FP), R10")
+	a.i("MOVQ r1+24(FP), R11")
+	a.i("MOVQ r2+32(FP), R12")
+	a.i("MOVQ r3+40(FP), R13")
+	dot4Body(&a, v, e, "y+48(FP)")
+	return a.b.String()
+}
+
+// dot4Body computes the four dot products of x (SI) with the rows at R10–R13
+// over CX elements and stores them at y.
+func dot4Body(a *asm, v isa, e elem, y string) {
 	for j := range 4 {
 		a.i("%s %s, %s, %s", v.zero, r(v, j), r(v, j), r(v, j))
 	}
@@ -230,7 +263,7 @@ func dot4(name string, v isa, e elem) string {
 	a.i("ADDQ $%d, AX", v.bytes)
 	a.i("JMP loop")
 	a.l("reduce: // horizontal sums of the four accumulators")
-	a.i("MOVQ y+32(FP), DI")
+	a.i("MOVQ %s, DI", y)
 	for j := range 4 {
 		if v.reg == "Z" {
 			ext := "VEXTRACTF32X8"
@@ -252,6 +285,58 @@ func dot4(name string, v isa, e elem) string {
 		}
 	}
 	a.i("VZEROUPPER")
+	a.i("RET")
+}
+
+func sdot(name string, v isa) string {
+	var a asm
+	lanes := v.bytes / f32.size
+	a.l("// func %s(n int, x, y *float32) float32", name)
+	a.l("// Returns Σ_i x[i]·y[i] for i < n; n must be a multiple of %d. Four", lanes)
+	a.l("// independent accumulators hide the FMA latency.")
+	a.l("TEXT ·%s(SB), NOSPLIT, $0-28", name)
+	a.i("MOVQ n+0(FP), CX")
+	a.i("MOVQ x+8(FP), SI")
+	a.i("MOVQ y+16(FP), DI")
+	for j := range 4 {
+		a.i("%s %s, %s, %s", v.zero, r(v, j), r(v, j), r(v, j))
+	}
+	a.i("XORQ AX, AX // byte offset into x and y")
+	a.i("SHLQ $2, CX // n in bytes")
+	a.i("MOVQ CX, DX")
+	a.i("ANDQ $-%d, DX // bytes in whole blocks of four vectors", 4*v.bytes)
+	a.l("loop4:")
+	a.i("CMPQ AX, DX")
+	a.i("JGE loop1")
+	for j := range 4 {
+		a.i("VMOVUPS %d(SI)(AX*1), %s", j*v.bytes, r(v, 4+j))
+	}
+	for j := range 4 {
+		a.i("VFMADD231PS %d(DI)(AX*1), %s, %s", j*v.bytes, r(v, 4+j), r(v, j))
+	}
+	a.i("ADDQ $%d, AX", 4*v.bytes)
+	a.i("JMP loop4")
+	a.l("loop1:")
+	a.i("CMPQ AX, CX")
+	a.i("JGE reduce")
+	a.i("VMOVUPS (SI)(AX*1), %s", r(v, 4))
+	a.i("VFMADD231PS (DI)(AX*1), %s, %s", r(v, 4), r(v, 0))
+	a.i("ADDQ $%d, AX", v.bytes)
+	a.i("JMP loop1")
+	a.l("reduce:")
+	a.i("VADDPS %s, %s, %s", r(v, 1), r(v, 0), r(v, 0))
+	a.i("VADDPS %s, %s, %s", r(v, 3), r(v, 2), r(v, 2))
+	a.i("VADDPS %s, %s, %s", r(v, 2), r(v, 0), r(v, 0))
+	if v.reg == "Z" {
+		a.i("VEXTRACTF32X8 $1, Z0, Y1")
+		a.i("VADDPS Y1, Y0, Y0")
+	}
+	a.i("VEXTRACTF128 $1, Y0, X1")
+	a.i("VADDPS X1, X0, X0")
+	a.i("VHADDPS X0, X0, X0")
+	a.i("VHADDPS X0, X0, X0")
+	a.i("VZEROUPPER")
+	a.i("MOVSS X0, ret+24(FP)")
 	a.i("RET")
 	return a.b.String()
 }
