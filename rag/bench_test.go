@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/mlprep/mlprep/internal/datasets"
 )
 
 func benchVectors(b *testing.B, n, dim int) ([]string, [][]float32) {
@@ -34,6 +36,17 @@ func BenchmarkHNSWSearch20k(b *testing.B) {
 
 func BenchmarkHNSWBuild5k(b *testing.B) {
 	ids, vecs := benchVectors(b, 5000, 384)
+	b.ResetTimer()
+	for range b.N {
+		NewHNSW(384, HNSWOptions{EfConstruction: 100, Seed: 1}).Add(ids, vecs)
+	}
+}
+
+// BenchmarkHNSWBuild20k is the build of scripts/bench/rag.sh at a fifth of
+// its size (1,000 clusters of rank 48 there): large enough for full
+// neighbour lists, so link pruning costs what it costs at 100,000.
+func BenchmarkHNSWBuild20k(b *testing.B) {
+	ids, vecs := seqIDs(20000), clustered(20000, 384, 1000, 48, 1)
 	b.ResetTimer()
 	for range b.N {
 		NewHNSW(384, HNSWOptions{EfConstruction: 100, Seed: 1}).Add(ids, vecs)
@@ -97,5 +110,28 @@ func BenchmarkLSAEmbed(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		l.Embed(context.Background(), texts[:100])
+	}
+}
+
+// BenchmarkIngestSciFact indexes the SciFact corpus as IndexCollection does
+// (BM25, LSA fit, corpus vectors, Flat index); bytes are the corpus text.
+func BenchmarkIngestSciFact(b *testing.B) {
+	dir, err := datasets.Path("beir-scifact")
+	if err != nil {
+		b.Skip("no ../shared/data/beir-scifact")
+	}
+	c, err := LoadBEIR(dir, "test")
+	if err != nil {
+		b.Fatal(err)
+	}
+	size := 0
+	for _, d := range c.Corpus {
+		size += len(d.Text)
+	}
+	b.SetBytes(int64(size))
+	for range b.N {
+		if _, err := IndexCollection(context.Background(), c, nil, LSAOptions{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

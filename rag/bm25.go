@@ -72,32 +72,15 @@ func (x *BM25) Add(ctx context.Context, ids, texts []string) error {
 	if err != nil {
 		return err
 	}
-	type termFreqs struct {
-		terms []string
-		tfs   []int32
-		n     int32
-	}
-	analysed := make([]termFreqs, len(texts))
-	err = parallelFor(ctx, len(texts), func(i int) {
-		counts := map[string]int32{}
-		var order []string
-		var n int32
-		x.Tokenizer.each(texts[i], func(term string, _, _ int) {
-			if counts[term] == 0 {
-				order = append(order, term)
-			}
-			counts[term]++
-			n++
-		})
-		tf := make([]int32, len(order))
-		for j, t := range order {
-			tf[j] = counts[t]
-		}
-		analysed[i] = termFreqs{order, tf, n}
-	})
+	analysed, err := x.Tokenizer.analyseAll(ctx, texts)
 	if err != nil {
 		return err
 	}
+	return x.addAnalysed(ids, analysed)
+}
+
+// addAnalysed indexes texts already analysed with x.Tokenizer.
+func (x *BM25) addAnalysed(ids []string, analysed []termCounts) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.byID == nil {

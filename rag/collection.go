@@ -58,46 +58,58 @@ type Indexed struct {
 
 // IndexCollection indexes c's corpus with BM25 and with emb into a Flat
 // cosine index; a nil emb fits an LSA with lsa's options on the corpus.
+// BM25 uses lsa.Tokenizer too.
 func IndexCollection(ctx context.Context, c *Collection, emb Embedder, lsa LSAOptions) (*Indexed, error) {
 	ids := make([]string, len(c.Corpus))
 	texts := make([]string, len(c.Corpus))
 	for i, d := range c.Corpus {
 		ids[i], texts[i] = d.ID, d.Text
 	}
-	bm := NewBM25()
-	if err := bm.Add(ctx, ids, texts); err != nil {
-		return nil, err
-	}
-	emb, vecs, err := embedCorpus(ctx, emb, texts, lsa)
+	bm, dense, err := indexTexts(ctx, ids, texts, emb, lsa, nil)
 	if err != nil {
 		return nil, err
 	}
-	flat := NewFlat(len(vecs[0]), Cosine)
-	if err := addDirectional(flat, ids, vecs); err != nil {
-		return nil, err
-	}
-	return &Indexed{BM25: bm, Dense: DenseRetriever{Embedder: emb, Index: flat}}, nil
+	return &Indexed{BM25: bm, Dense: dense}, nil
 }
 
-// embedCorpus embeds texts with emb, or fits an LSA on them when emb is nil,
-// checking that one non-empty vector came back per text.
-func embedCorpus(ctx context.Context, emb Embedder, texts []string, opt LSAOptions) (Embedder, [][]float32, error) {
+// indexTexts indexes texts with BM25 (tokenised by lsa.Tokenizer) and with
+// emb into newIndex (nil: an exact Flat cosine index). A nil emb fits an LSA
+// with lsa's options on the texts; BM25 and the LSA then share one analysis
+// of the corpus, tokenising being the dearest step of indexing.
+func indexTexts(ctx context.Context, ids, texts []string, emb Embedder, lsa LSAOptions, newIndex func(dim int) VectorIndex) (*BM25, DenseRetriever, error) {
+	bm := NewBM25()
+	bm.Tokenizer = lsa.Tokenizer
+	analysed, err := bm.Tokenizer.analyseAll(ctx, texts)
+	if err != nil {
+		return nil, DenseRetriever{}, err
+	}
+	if err := bm.addAnalysed(ids, analysed); err != nil {
+		return nil, DenseRetriever{}, err
+	}
 	var vecs [][]float32
-	var err error
 	if emb == nil {
-		var lsa *LSA
-		lsa, vecs, err = FitEmbedLSA(ctx, texts, opt)
-		emb = lsa
+		var l *LSA
+		l, vecs, err = fitLSA(ctx, analysed, lsa, true)
+		emb = l
 	} else {
 		vecs, err = emb.Embed(ctx, texts)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, DenseRetriever{}, err
 	}
 	if len(vecs) != len(texts) || len(vecs[0]) == 0 {
-		return nil, nil, fmt.Errorf("%w: embedder returned %d vectors for %d texts", ErrAPI, len(vecs), len(texts))
+		return nil, DenseRetriever{}, fmt.Errorf("%w: embedder returned %d vectors for %d texts", ErrAPI, len(vecs), len(texts))
 	}
-	return emb, vecs, nil
+	var index VectorIndex
+	if newIndex != nil {
+		index = newIndex(len(vecs[0]))
+	} else {
+		index = NewFlat(len(vecs[0]), Cosine)
+	}
+	if err := addDirectional(index, ids, vecs); err != nil {
+		return nil, DenseRetriever{}, err
+	}
+	return bm, DenseRetriever{Embedder: emb, Index: index}, nil
 }
 
 // addDirectional adds the vectors that have a direction. A text whose words

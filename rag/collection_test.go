@@ -103,11 +103,9 @@ func TestLSAMatchesExactSVD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := mat.NewDense(len(texts), len(l.idf), nil)
+	a := mat.NewDense(len(texts), len(l.global), nil)
 	for i, text := range texts {
-		m := map[string]int32{}
-		l.tok.each(text, func(term string, _, _ int) { m[term]++ })
-		idx, val := l.weigh(m)
+		idx, val := l.weigh(l.tok.analyse(text))
 		for j, c := range idx {
 			a.Set(i, int(c), val[j])
 		}

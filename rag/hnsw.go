@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 
@@ -53,7 +54,7 @@ type HNSW struct {
 	entry    int32
 	maxLevel int
 	rng      *rand.Rand
-	visited  sync.Pool
+	scratch  sync.Pool // *searchScratch
 }
 
 // HNSWOptions configure NewHNSW; zero fields take the defaults shown.
@@ -161,13 +162,22 @@ func (h *HNSW) AddContext(ctx context.Context, ids []string, vecs [][]float32) e
 		return err
 	}
 	start := int32(len(h.ids))
+	// Grow every per-node slice once: appending 100,000 vectors one by one
+	// would copy the data matrix about log₂(100,000) times.
+	h.data = slices.Grow(h.data, len(prepared)*h.dim)
+	h.ids = slices.Grow(h.ids, len(prepared))
+	h.deleted = slices.Grow(h.deleted, len(prepared))
+	h.levels = slices.Grow(h.levels, len(prepared))
+	h.links0 = slices.Grow(h.links0, len(prepared)*h.m0)
+	h.count0 = slices.Grow(h.count0, len(prepared))
+	h.upper = slices.Grow(h.upper, len(prepared))
 	for i, v := range prepared {
 		level := h.drawLevel()
 		h.data = append(h.data, v...)
 		h.ids = append(h.ids, ids[i])
 		h.deleted = append(h.deleted, false)
 		h.levels = append(h.levels, uint8(level))
-		h.links0 = append(h.links0, make([]int32, h.m0)...)
+		h.links0 = append(h.links0, zeroLinks[:h.m0]...)
 		h.count0 = append(h.count0, 0)
 		h.upper = append(h.upper, make([][]int32, level))
 	}
@@ -186,6 +196,9 @@ func (h *HNSW) AddContext(ctx context.Context, ids []string, vecs [][]float32) e
 	}
 	return nil
 }
+
+// zeroLinks is an empty layer-0 link row (m0 ≤ 2·127).
+var zeroLinks [254]int32
 
 // truncate drops nodes [n, len) that no link points to yet.
 func (h *HNSW) truncate(n int32) {
@@ -218,16 +231,16 @@ func (h *HNSW) insertBatch(lo, hi int32) {
 		level := int(h.levels[v])
 		cands := make([][]hnswNode, level+1)
 		if h.entry >= 0 {
-			vis := h.getVisited()
+			sc := h.getScratch()
 			ep := []hnswNode{{h.entry, kernels.Sdot(q, h.vec(h.entry))}}
 			for l := h.maxLevel; l > level; l-- {
-				ep = h.searchLayer(q, ep, 1, l, vis)
+				ep = h.searchLayer(q, ep, 1, l, sc)
 			}
 			for l := min(level, h.maxLevel); l >= 0; l-- {
-				ep = h.searchLayer(q, ep, h.opt.EfConstruction, l, vis)
-				cands[l] = append([]hnswNode(nil), ep...)
+				ep = h.searchLayer(q, ep, h.opt.EfConstruction, l, sc)
+				cands[l] = ep // searchLayer returns a new slice and only reads ep
 			}
-			h.visited.Put(vis)
+			h.scratch.Put(sc)
 		}
 		for u := lo; u < v; u++ { // earlier nodes of the same batch
 			s := kernels.Sdot(q, h.vec(u))
@@ -333,43 +346,44 @@ func (h *HNSW) selectNeighbors(cands []hnswNode, m int) []int32 {
 	return out
 }
 
-// visitedSet marks nodes seen by one search; bumping the generation clears
-// it in O(1).
-type visitedSet struct {
+// searchScratch is one search's reusable memory: visited marks (bumping the
+// generation clears them in O(1)), the two heaps, and the unvisited
+// neighbours of the node being expanded with their similarities.
+type searchScratch struct {
 	marks []uint32
 	gen   uint32
+	cand  maxHeap
+	res   minHeap
+	next  []int32
+	sims  []float32
 }
 
-func (h *HNSW) getVisited() *visitedSet {
-	vs, _ := h.visited.Get().(*visitedSet)
-	if vs == nil {
-		vs = &visitedSet{}
+func (h *HNSW) getScratch() *searchScratch {
+	sc, _ := h.scratch.Get().(*searchScratch)
+	if sc == nil {
+		sc = &searchScratch{}
 	}
-	if len(vs.marks) < len(h.ids) {
-		vs.marks = make([]uint32, len(h.ids)+len(h.ids)/4)
-		vs.gen = 0
+	if len(sc.marks) < len(h.ids) {
+		sc.marks = make([]uint32, len(h.ids)+len(h.ids)/4)
+		sc.gen = 0
 	}
-	vs.gen++
-	if vs.gen == 0 {
-		clear(vs.marks)
-		vs.gen = 1
-	}
-	return vs
+	return sc
 }
 
 // searchLayer is the paper's Algorithm 2: a best-first beam search of width
 // ef on one layer from the entry points, returning the ef most similar
-// nodes found, most similar first.
-func (h *HNSW) searchLayer(q []float32, entries []hnswNode, ef, level int, vis *visitedSet) []hnswNode {
-	vis.gen++
-	if vis.gen == 0 {
-		clear(vis.marks)
-		vis.gen = 1
+// nodes found, most similar first. The unvisited neighbours of each expanded
+// node are scored together (kernels.SdotGather streams four vectors at once,
+// so their cache misses overlap), then offered to the heaps in link order.
+func (h *HNSW) searchLayer(q []float32, entries []hnswNode, ef, level int, sc *searchScratch) []hnswNode {
+	sc.gen++
+	if sc.gen == 0 {
+		clear(sc.marks)
+		sc.gen = 1
 	}
-	var cand maxHeap
-	var res minHeap
+	cand, res := sc.cand[:0], sc.res[:0]
 	for _, e := range entries {
-		vis.marks[e.id] = vis.gen
+		sc.marks[e.id] = sc.gen
 		cand.push(e)
 		res.push(e)
 		if len(res) > ef {
@@ -381,13 +395,17 @@ func (h *HNSW) searchLayer(q []float32, entries []hnswNode, ef, level int, vis *
 		if len(res) >= ef && c.sim < res[0].sim {
 			break
 		}
+		next := sc.next[:0]
 		for _, u := range h.links(c.id, level) {
-			if vis.marks[u] == vis.gen {
-				continue
+			if sc.marks[u] != sc.gen {
+				sc.marks[u] = sc.gen
+				next = append(next, u)
 			}
-			vis.marks[u] = vis.gen
-			s := kernels.Sdot(q, h.vec(u))
-			if len(res) < ef || s > res[0].sim {
+		}
+		sims := slices.Grow(sc.sims[:0], len(next))[:len(next)]
+		kernels.SdotGather(q, h.data, h.dim, next, sims)
+		for j, u := range next {
+			if s := sims[j]; len(res) < ef || s > res[0].sim {
 				cand.push(hnswNode{u, s})
 				res.push(hnswNode{u, s})
 				if len(res) > ef {
@@ -395,11 +413,13 @@ func (h *HNSW) searchLayer(q []float32, entries []hnswNode, ef, level int, vis *
 				}
 			}
 		}
+		sc.next, sc.sims = next, sims
 	}
 	out := make([]hnswNode, len(res))
 	for i := len(res) - 1; i >= 0; i-- {
 		out[i] = res.pop()
 	}
+	sc.cand, sc.res = cand, res
 	return out
 }
 
@@ -428,13 +448,13 @@ func (h *HNSW) SearchEf(q []float32, k, ef int) ([]Hit, error) {
 		ef = h.opt.EfSearch
 	}
 	ef = max(ef, k)
-	vis := h.getVisited()
-	defer h.visited.Put(vis)
+	sc := h.getScratch()
+	defer h.scratch.Put(sc)
 	ep := []hnswNode{{h.entry, kernels.Sdot(query, h.vec(h.entry))}}
 	for l := h.maxLevel; l > 0; l-- {
-		ep = h.searchLayer(query, ep, 1, l, vis)
+		ep = h.searchLayer(query, ep, 1, l, sc)
 	}
-	found := h.searchLayer(query, ep, ef, 0, vis)
+	found := h.searchLayer(query, ep, ef, 0, sc)
 	hits := make([]Hit, 0, k)
 	for _, c := range found {
 		if h.deleted[c.id] {

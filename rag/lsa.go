@@ -2,13 +2,12 @@ package rag
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/mlprep/mlprep/internal/kernels"
@@ -29,11 +28,13 @@ import (
 //
 // An LSA is safe for concurrent use once fitted.
 type LSA struct {
-	tok   Tokenizer
-	terms map[string]int32
-	idf   []float64
-	proj  []float32 // term t's row of V_k is proj[t*dim:(t+1)*dim]
-	dim   int
+	tok       Tokenizer
+	terms     map[string]int32
+	global    []float64 // per-term global weight (IDF or entropy weight)
+	weighting LSAWeighting
+	avgdl     float64
+	proj      []float32 // term t's row of V_k is proj[t*dim:(t+1)*dim]
+	dim       int
 	// Singular holds the k singular values, largest first.
 	Singular []float64
 }
@@ -54,22 +55,44 @@ type LSAOptions struct {
 	Seed uint64
 	// Tokenizer analyses corpus and queries.
 	Tokenizer Tokenizer
+	// Weighting is the term weighting of the matrix factorised.
+	Weighting LSAWeighting
 }
+
+// LSAWeighting selects the term weights.
+type LSAWeighting uint8
+
+const (
+	WeightTFIDF LSAWeighting = iota
+	WeightLogEntropy
+	WeightBM25
+	WeightBM25Sqrt
+)
 
 // FitLSA fits an LSA embedding to a corpus. An empty corpus or one without
 // any term in MinDF documents returns ErrEmptyIndex.
 func FitLSA(ctx context.Context, texts []string, opt LSAOptions) (*LSA, error) {
-	l, _, err := fitLSA(ctx, texts, opt, false)
+	analysed, err := opt.Tokenizer.analyseAll(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	l, _, err := fitLSA(ctx, analysed, opt, false)
 	return l, err
 }
 
 // FitEmbedLSA is FitLSA that also returns the corpus' own embeddings, equal
 // to Embed(texts) but without tokenising the corpus a second time.
 func FitEmbedLSA(ctx context.Context, texts []string, opt LSAOptions) (*LSA, [][]float32, error) {
-	return fitLSA(ctx, texts, opt, true)
+	analysed, err := opt.Tokenizer.analyseAll(ctx, texts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fitLSA(ctx, analysed, opt, true)
 }
 
-func fitLSA(ctx context.Context, texts []string, opt LSAOptions, embed bool) (*LSA, [][]float32, error) {
+// fitLSA fits on texts analysed with opt.Tokenizer and, if embed is set,
+// also returns their embeddings.
+func fitLSA(ctx context.Context, counts []termCounts, opt LSAOptions, embed bool) (*LSA, [][]float32, error) {
 	if opt.Dim == 0 {
 		opt.Dim = 256
 	}
@@ -82,20 +105,12 @@ func fitLSA(ctx context.Context, texts []string, opt LSAOptions, embed bool) (*L
 	if opt.MinDF == 0 {
 		opt.MinDF = 2
 	}
-	if len(texts) == 0 {
+	if len(counts) == 0 {
 		return nil, nil, fmt.Errorf("%w: LSA needs documents", ErrEmptyIndex)
 	}
-	counts := make([]map[string]int32, len(texts))
-	if err := parallelFor(ctx, len(texts), func(i int) {
-		m := map[string]int32{}
-		opt.Tokenizer.each(texts[i], func(t string, _, _ int) { m[t]++ })
-		counts[i] = m
-	}); err != nil {
-		return nil, nil, err
-	}
 	df := map[string]int{}
-	for _, m := range counts {
-		for t := range m {
+	for _, tc := range counts {
+		for _, t := range tc.terms {
 			df[t]++
 		}
 	}
@@ -109,19 +124,53 @@ func fitLSA(ctx context.Context, texts []string, opt LSAOptions, embed bool) (*L
 		return nil, nil, fmt.Errorf("%w: no term occurs in %d documents", ErrEmptyIndex, opt.MinDF)
 	}
 	sort.Strings(vocab)
-	l := &LSA{tok: opt.Tokenizer, terms: make(map[string]int32, len(vocab)), idf: make([]float64, len(vocab))}
-	n := float64(len(texts))
+	l := &LSA{tok: opt.Tokenizer, terms: make(map[string]int32, len(vocab)), global: make([]float64, len(vocab)), weighting: opt.Weighting}
+	n := float64(len(counts))
 	for i, t := range vocab {
 		l.terms[t] = int32(i)
-		l.idf[i] = math.Log(n / float64(df[t]))
+		switch opt.Weighting {
+		case WeightTFIDF:
+			l.global[i] = math.Log(n / float64(df[t]))
+		case WeightBM25:
+			l.global[i] = math.Log(1 + (n-float64(df[t])+0.5)/(float64(df[t])+0.5))
+		case WeightBM25Sqrt:
+			l.global[i] = math.Sqrt(math.Log(1 + (n-float64(df[t])+0.5)/(float64(df[t])+0.5)))
+		}
+	}
+	var total float64
+	for _, tc := range counts {
+		total += float64(tc.n)
+	}
+	l.avgdl = total / n
+	if opt.Weighting == WeightLogEntropy {
+		gf := make([]float64, len(vocab))
+		for _, tc := range counts {
+			for j, t := range tc.terms {
+				if i, ok := l.terms[t]; ok {
+					gf[i] += float64(tc.tfs[j])
+				}
+			}
+		}
+		ent := make([]float64, len(vocab))
+		for _, tc := range counts {
+			for j, t := range tc.terms {
+				if i, ok := l.terms[t]; ok {
+					p := float64(tc.tfs[j]) / gf[i]
+					ent[i] += p * math.Log(p)
+				}
+			}
+		}
+		for i := range ent {
+			l.global[i] = 1 + ent[i]/math.Log(n)
+		}
 	}
 	a := newCSR(len(vocab))
-	for _, m := range counts {
-		idx, val := l.weigh(m)
+	for _, tc := range counts {
+		idx, val := l.weigh(tc)
 		a.appendRow(idx, val)
 	}
-	k := min(opt.Dim, len(texts), len(vocab))
-	cols := min(k+opt.Oversample, len(texts), len(vocab))
+	k := min(opt.Dim, len(counts), len(vocab))
+	cols := min(k+opt.Oversample, len(counts), len(vocab))
 	at := a.transpose()
 
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x6c7361))
@@ -192,21 +241,30 @@ func (l *LSA) Dim() int { return l.dim }
 
 // weigh turns term counts into the unit-length sublinear TF–IDF vector over
 // the fitted vocabulary, sorted by term index.
-func (l *LSA) weigh(m map[string]int32) ([]int32, []float64) {
+func (l *LSA) weigh(tc termCounts) ([]int32, []float64) {
 	type termCount struct{ term, count int32 }
 	var tcs []termCount
-	for t, n := range m {
+	for j, t := range tc.terms {
 		if i, ok := l.terms[t]; ok {
-			tcs = append(tcs, termCount{i, n})
+			tcs = append(tcs, termCount{i, tc.tfs[j]})
 		}
 	}
 	sort.Slice(tcs, func(a, b int) bool { return tcs[a].term < tcs[b].term })
 	idx := make([]int32, len(tcs))
 	val := make([]float64, len(tcs))
 	var ss float64
+	dl := float64(tc.n)
 	for j, tc := range tcs {
 		idx[j] = tc.term
-		val[j] = (1 + math.Log(float64(tc.count))) * l.idf[tc.term]
+		tf := float64(tc.count)
+		switch l.weighting {
+		case WeightTFIDF:
+			val[j] = (1 + math.Log(tf)) * l.global[tc.term]
+		case WeightLogEntropy:
+			val[j] = math.Log(1+tf) * l.global[tc.term]
+		case WeightBM25, WeightBM25Sqrt:
+			val[j] = tf / (tf + 0.9*(1-0.4+0.4*dl/l.avgdl)) * l.global[tc.term]
+		}
 		ss += val[j] * val[j]
 	}
 	if ss > 0 {
@@ -224,9 +282,7 @@ func (l *LSA) weigh(m map[string]int32) ([]int32, []float64) {
 func (l *LSA) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	err := parallelFor(ctx, len(texts), func(i int) {
-		m := map[string]int32{}
-		l.tok.each(texts[i], func(t string, _, _ int) { m[t]++ })
-		idx, val := l.weigh(m)
+		idx, val := l.weigh(l.tok.analyse(texts[i]))
 		e := make([]float32, l.dim)
 		for j, t := range idx {
 			l.addTerm(e, t, float32(val[j]))
@@ -262,27 +318,40 @@ func normalize(v []float32) {
 // Q = Y R⁻¹ with RᵀR = YᵀY. One pass loses orthogonality when Y is
 // ill-conditioned, so the final basis takes two (CholeskyQR2); the power
 // iterations only need a well-scaled basis and take one. A tiny ridge keeps
-// the factorisation defined when Y is rank-deficient.
+// the factorisation defined when Y is rank-deficient. R is small (columns ×
+// columns), so inverting it and multiplying by GEMM is much faster than a
+// triangular solve with Y's many rows, and as accurate for this purpose.
 func orthonormal(y *mat.Dense, passes int) *mat.Dense {
-	q := mat.DenseCopyOf(y)
+	q := y
 	for range passes {
 		raw := q.RawMatrix()
-		g := make([]float64, raw.Cols*raw.Cols)
-		kernels.Dgemm(true, false, raw.Cols, raw.Cols, raw.Rows, 1, raw.Data, raw.Stride, raw.Data, raw.Stride, 0, g, raw.Cols)
+		c := raw.Cols
+		g := make([]float64, c*c)
+		kernels.Dgemm(true, false, c, c, raw.Rows, 1, raw.Data, raw.Stride, raw.Data, raw.Stride, 0, g, c)
 		trace := 0.0
-		for i := range raw.Cols {
-			trace += g[i*raw.Cols+i]
+		for i := range c {
+			trace += g[i*c+i]
 		}
-		for i := range raw.Cols {
-			g[i*raw.Cols+i] += 1e-12*trace + 1e-300
+		for i := range c {
+			g[i*c+i] += 1e-12*trace + 1e-300
 		}
 		var ch mat.Cholesky
-		if !ch.Factorize(mat.NewSymDense(raw.Cols, g)) {
+		if !ch.Factorize(mat.NewSymDense(c, g)) {
 			continue
 		}
 		var u mat.TriDense
 		ch.UTo(&u)
-		blas64.Trsm(blas.Right, blas.NoTrans, 1, u.RawTriangular(), raw)
+		// A Condition error only warns that R is ill-conditioned (Y nearly
+		// rank-deficient); the inverse is still usable, and the next pass
+		// repairs the basis.
+		if err := u.InverseTri(&u); err != nil && !errors.As(err, new(mat.Condition)) {
+			continue
+		}
+		inv := mat.DenseCopyOf(&u).RawMatrix()
+		next := mat.NewDense(raw.Rows, c, nil)
+		out := next.RawMatrix()
+		kernels.Dgemm(false, false, raw.Rows, c, c, 1, raw.Data, raw.Stride, inv.Data, inv.Stride, 0, out.Data, out.Stride)
+		q = next
 	}
 	return q
 }

@@ -35,7 +35,7 @@ func TestRankingMetrics(t *testing.T) {
 func TestFuseAndEvaluate(t *testing.T) {
 	a := []Hit{{"d1", 9}, {"d2", 8}, {"d3", 7}}
 	b := []Hit{{"d3", 0.9}, {"d4", 0.8}}
-	got := fuse([][]Hit{a, b}, []float64{0.75, 0.25}, 60, 10)
+	got := Hybrid{}.fuse([][]Hit{a, b}, []float64{0.75, 0.25}, 10)
 	want := map[string]float64{
 		"d1": 0.75 / 61, "d2": 0.75 / 62, "d3": 0.75/63 + 0.25/61, "d4": 0.25 / 62,
 	}
@@ -43,6 +43,31 @@ func TestFuseAndEvaluate(t *testing.T) {
 	for i, h := range got {
 		if h.ID != order[i] || math.Abs(h.Score-want[h.ID]) > 1e-15 {
 			t.Errorf("fused %d = %+v, want %s %v", i, h, order[i], want[order[i]])
+		}
+	}
+	// Convex combinations, by hand. Min-max: a → d1 1, d2 0.5, d3 0 (the
+	// floor); b → d3 1, d4 0 (the floor).
+	// Z-score: a's mean 8 and population sd √(2/3); b's mean 0.85, sd 0.05
+	// (so ±1).
+	sa := math.Sqrt(2.0 / 3)
+	for _, c := range []struct {
+		fusion Fusion
+		want   map[string]float64
+	}{
+		{MinMax, map[string]float64{"d1": 0.75, "d2": 0.375, "d3": 0.25, "d4": 0}},
+		{ZScore, map[string]float64{
+			"d1": 0.75*(1/sa) + 0.25*(-1), "d2": 0.25 * (-1), "d3": 0.75*(-1/sa) + 0.25,
+			"d4": 0.75*(-1/sa) + 0.25*(-1),
+		}},
+	} {
+		got := Hybrid{Fusion: c.fusion}.fuse([][]Hit{a, b}, []float64{0.75, 0.25}, 10)
+		if len(got) != 4 {
+			t.Fatalf("%v fused %d hits, want 4", c.fusion, len(got))
+		}
+		for i, h := range got {
+			if math.Abs(h.Score-c.want[h.ID]) > 1e-12 || i > 0 && h.Score > got[i-1].Score {
+				t.Errorf("%v fused %d = %+v, want score %v, descending", c.fusion, i, h, c.want[h.ID])
+			}
 		}
 	}
 	c := &Collection{

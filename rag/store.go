@@ -69,24 +69,11 @@ func NewStore(ctx context.Context, docs []Document, opt StoreOptions) (*Store, e
 	for i, c := range s.chunks {
 		ids[i], texts[i] = c.ID, c.Text
 	}
-	s.BM25 = NewBM25()
-	if err := s.BM25.Add(ctx, ids, texts); err != nil {
-		return nil, err
-	}
-	emb, vecs, err := embedCorpus(ctx, opt.Embedder, texts, LSAOptions{})
+	var err error
+	s.BM25, s.Dense, err = indexTexts(ctx, ids, texts, opt.Embedder, LSAOptions{}, opt.NewIndex)
 	if err != nil {
 		return nil, err
 	}
-	var index VectorIndex
-	if opt.NewIndex != nil {
-		index = opt.NewIndex(len(vecs[0]))
-	} else {
-		index = NewFlat(len(vecs[0]), Cosine)
-	}
-	if err := addDirectional(index, ids, vecs); err != nil {
-		return nil, err
-	}
-	s.Dense = DenseRetriever{Embedder: emb, Index: index}
 	w := opt.LexicalWeight
 	if w == 0 {
 		w = DefaultLexicalWeight

@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -65,9 +66,11 @@ func (t Tokenizer) each(text string, emit func(term string, start, end int)) {
 		if !t.KeepStopWords && isStopWord(lower) {
 			return
 		}
-		term := string(lower)
-		if !t.NoStem {
-			term = stem(term)
+		var term string
+		if t.NoStem {
+			term = string(lower)
+		} else {
+			term = stem(lower)
 		}
 		emit(term, start, end)
 	})
@@ -148,25 +151,45 @@ var stopWords = map[string]bool{
 func isStopWord(lower []byte) bool { return stopWords[string(lower)] }
 
 // stemCache memoises the stemmer: a corpus has far fewer distinct words than
-// tokens, and the Snowball stemmer costs about a microsecond per word. The
-// cache stops growing at maxStemCache words so that hostile input (endless
-// distinct "words") cannot grow it without bound.
+// tokens, and the Snowball stemmer costs about a microsecond per word. It is
+// sharded so that parallel tokenisers rarely touch the same lock, and looked
+// up with the lower-cased bytes so that a hit allocates nothing. It stops
+// growing at maxStemCache words so that hostile input (endless distinct
+// "words") cannot grow it without bound.
 var (
-	stemCache     sync.Map
+	stemCache     [64]stemShard
+	stemCacheSeed = maphash.MakeSeed()
 	stemCacheSize atomic.Int64
 )
 
+type stemShard struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
 const maxStemCache = 1 << 20
 
-func stem(word string) string {
-	if s, ok := stemCache.Load(word); ok {
-		return s.(string)
+// stem returns the stem of a lower-cased word.
+func stem(lower []byte) string {
+	shard := &stemCache[maphash.Bytes(stemCacheSeed, lower)%uint64(len(stemCache))]
+	shard.mu.RLock()
+	s, ok := shard.m[string(lower)]
+	shard.mu.RUnlock()
+	if ok {
+		return s
 	}
-	s := english.Stem(word, true)
+	word := string(lower)
+	s = english.Stem(word, true)
 	if stemCacheSize.Load() < maxStemCache {
-		if _, loaded := stemCache.LoadOrStore(word, s); !loaded {
+		shard.mu.Lock()
+		if shard.m == nil {
+			shard.m = map[string]string{}
+		}
+		if _, ok := shard.m[word]; !ok {
+			shard.m[word] = s
 			stemCacheSize.Add(1)
 		}
+		shard.mu.Unlock()
 	}
 	return s
 }
