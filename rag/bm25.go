@@ -173,6 +173,9 @@ func (x *BM25) Search(query string, k int) ([]Hit, error) {
 	return hits, nil
 }
 
+// ScoreFloor is the lowest possible BM25 score, 0.
+func (x *BM25) ScoreFloor() (float64, bool) { return 0, true }
+
 // Retrieve is Search for the Retriever interface; the context is unused
 // because a BM25 search never blocks.
 func (x *BM25) Retrieve(_ context.Context, query string, k int) ([]Hit, error) {

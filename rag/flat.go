@@ -35,6 +35,20 @@ func NewFlat(dim int, metric Metric) *Flat {
 // Dim returns the vector dimension.
 func (f *Flat) Dim() int { return f.dim }
 
+// Metric returns the index's similarity.
+func (f *Flat) Metric() Metric { return f.metric }
+
+// Vector returns a copy of the vector stored under id; see VectorIndex.
+func (f *Flat) Vector(id string) ([]float32, bool) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	i, ok := f.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return append([]float32(nil), f.data[int(i)*f.dim:int(i+1)*f.dim]...), true
+}
+
 // Len returns the number of stored vectors.
 func (f *Flat) Len() int {
 	f.mu.RLock()
@@ -138,7 +152,7 @@ func (f *Flat) hits(cs []candidate) []Hit {
 }
 
 // DenseRetriever embeds a query and searches a vector index: the dense half
-// of hybrid retrieval.
+// of hybrid retrieval. Its scores are the index's similarities.
 type DenseRetriever struct {
 	Embedder Embedder
 	Index    VectorIndex
@@ -159,4 +173,10 @@ func (d DenseRetriever) Retrieve(ctx context.Context, query string, k int) ([]Hi
 		return nil, fmt.Errorf("%w: %q embeds to a zero vector", ErrEmptyQuery, query)
 	}
 	return hits, err
+}
+
+// ScoreFloor is the lowest possible score, −1 under Cosine; under Dot
+// scores are unbounded.
+func (d DenseRetriever) ScoreFloor() (float64, bool) {
+	return -1, d.Index.Metric() == Cosine
 }

@@ -468,6 +468,20 @@ func (h *HNSW) SearchEf(q []float32, k, ef int) ([]Hit, error) {
 	return hits, nil
 }
 
+// Metric returns the index's similarity.
+func (h *HNSW) Metric() Metric { return h.opt.Metric }
+
+// Vector returns a copy of the vector stored under id; see VectorIndex.
+func (h *HNSW) Vector(id string) ([]float32, bool) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	i, ok := h.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return append([]float32(nil), h.vec(i)...), true
+}
+
 // Delete marks id deleted; see the type's comment.
 func (h *HNSW) Delete(id string) error {
 	h.mu.Lock()

@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sort"
-
-	"gonum.org/v1/gonum/stat"
 )
 
 // Hybrid fuses several retrievers' rankings into one. Fusion selects how:
@@ -21,18 +18,23 @@ import (
 // but it also throws the scores away: a document that one retriever ranks
 // 1st by a wide margin counts as much as one that wins by a hair.
 //
-// ZScore and MinMax, convex combinations of normalised scores (Bruch, Gai &
-// Ingber, 2023, "An Analysis of Fusion Functions for Hybrid Retrieval"):
+// MinMax and TheoreticalMinMax, convex combinations of normalised scores
+// (Bruch, Gai & Ingber, 2023, "An Analysis of Fusion Functions for Hybrid
+// Retrieval"):
 //
-//	score(d) = Σ_i w_i · norm_i(s_i(d))
+//	score(d) = Σ_i w_i · (s_i(d) − lo_i) / (hi_i − lo_i)
 //
-// where norm_i standardises retriever i's scores over its top Depth (ZScore:
-// subtract their mean, divide by their standard deviation; MinMax: map the
-// lowest to 0 and the highest to 1), and a document absent from list i gets
-// that list's lowest normalised score. The scores keep the margins, and the
-// weight is a plain trade-off that transfers across collections better than
-// RRF's; Bruch et al. find such convex combinations beat RRF in and out of
-// domain once the weight is tuned on a few queries.
+// where hi_i is retriever i's best score for the query and lo_i its lowest
+// returned score (MinMax) or the lowest score it can give at all
+// (TheoreticalMinMax: 0 for BM25, −1 for cosine similarity; a retriever
+// without a ScoreFloor falls back to MinMax). A document absent from list i
+// gets list i's lowest normalised score. Scores keep the margins that ranks
+// throw away, and the weight is a plain trade-off; Bruch et al. find convex
+// combination beats RRF in and out of domain once its one weight is tuned
+// on a few queries. TheoreticalMinMax does not stretch a list whose scores
+// are all close: a dense retriever unsure of every document (cosines 0.31
+// to 0.33) keeps small normalised differences instead of spreading them
+// over [0, 1], which is what makes it safe to give the dense side weight.
 //
 // Nil Weights means all 1 (plain RRF, or the unweighted sum). A weak
 // retriever (a small local embedder) needs a smaller weight, chosen on
@@ -62,20 +64,26 @@ type Fusion uint8
 const (
 	// RRF is weighted reciprocal rank fusion.
 	RRF Fusion = iota
-	// ZScore is the convex combination of z-scored retrieval scores.
-	ZScore
 	// MinMax is the convex combination of min-max normalised scores.
 	MinMax
+	// TheoreticalMinMax normalises from each retriever's ScoreFloor.
+	TheoreticalMinMax
 )
+
+// ScoreFloor is implemented by retrievers whose scores have a known lower
+// bound (BM25: 0; cosine similarity: −1); ok is false when there is none.
+type ScoreFloor interface {
+	ScoreFloor() (floor float64, ok bool)
+}
 
 func (f Fusion) String() string {
 	switch f {
 	case RRF:
 		return "RRF"
-	case ZScore:
-		return "z-score"
 	case MinMax:
 		return "min-max"
+	case TheoreticalMinMax:
+		return "theoretical min-max"
 	}
 	return fmt.Sprintf("Fusion(%d)", uint8(f))
 }
@@ -149,7 +157,7 @@ func (h Hybrid) fuse(lists [][]Hit, weights []float64, k int) []Hit {
 			}
 			continue
 		}
-		norm, floor := normaliser(h.Fusion, hits)
+		norm, floor := normaliser(h.Fusion, h.Retrievers[i], hits)
 		for id := range score {
 			score[id] += w * floor
 		}
@@ -165,30 +173,26 @@ func (h Hybrid) fuse(lists [][]Hit, weights []float64, k int) []Hit {
 	return out
 }
 
-// normaliser returns the score normalisation of f fitted on one ranked,
-// non-empty list, and the normalised score of its last hit, which documents
-// missing from the list receive. Equal scores normalise to 0.
-func normaliser(f Fusion, hits []Hit) (func(float64) float64, float64) {
-	var norm func(float64) float64
+// normaliser returns the min-max normalisation of f fitted on one ranked,
+// non-empty list of r, and the normalised score of the list's last hit,
+// which documents missing from the list receive. A list whose scores are all
+// equal normalises to 0.
+func normaliser(f Fusion, r Retriever, hits []Hit) (func(float64) float64, float64) {
+	hi, lo := hits[0].Score, hits[len(hits)-1].Score
 	switch f {
 	case MinMax:
-		hi, lo := hits[0].Score, hits[len(hits)-1].Score
-		norm = func(float64) float64 { return 0 }
-		if hi > lo {
-			norm = func(x float64) float64 { return (x - lo) / (hi - lo) }
+	case TheoreticalMinMax:
+		if sf, ok := r.(ScoreFloor); ok {
+			if floor, ok := sf.ScoreFloor(); ok {
+				lo = floor
+			}
 		}
-	case ZScore:
-		scores := make([]float64, len(hits))
-		for i, h := range hits {
-			scores[i] = h.Score
-		}
-		mean, sd := stat.PopMeanStdDev(scores, nil)
-		if sd == 0 || math.IsNaN(sd) {
-			sd = 1
-		}
-		norm = func(x float64) float64 { return (x - mean) / sd }
 	default:
 		panic(fmt.Sprintf("rag: unknown %v", f))
+	}
+	norm := func(float64) float64 { return 0 }
+	if hi > lo {
+		norm = func(x float64) float64 { return (x - lo) / (hi - lo) }
 	}
 	return norm, norm(hits[len(hits)-1].Score)
 }

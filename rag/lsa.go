@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
@@ -20,8 +21,13 @@ import (
 // near each other, so a query can match a document that shares none of its
 // words: the "vocabulary gap" BM25 cannot cross.
 //
-// Weights are sublinear TF–IDF, (1 + ln tf) · ln(N/df), with each document's
-// vector scaled to unit length. The SVD is computed by a randomised range
+// Weights are log-entropy by default, ln(1 + tf) · g_t with the global
+// weight g_t = 1 + Σ_d p_td ln p_td / ln N, p_td = tf_td / gf_t (Dumais,
+// 1991, "Improving the retrieval of information from external sources",
+// found it the best weighting for LSA): a term spread evenly over the corpus
+// gets weight 0, a term concentrated in few documents weight near 1. The
+// alternative is sublinear TF–IDF, (1 + ln tf) · ln(N/df). Each document's
+// vector is scaled to unit length. The SVD is computed by a randomised range
 // finder (Halko, Martinsson & Tropp, 2011): Y = (AAᵀ)^q A Ω for a Gaussian
 // Ω with k+p columns, Q = orth(Y), B = QᵀA, then the small eigenproblem of
 // BBᵀ; only sparse products touch A.
@@ -30,9 +36,8 @@ import (
 type LSA struct {
 	tok       Tokenizer
 	terms     map[string]int32
-	global    []float64 // per-term global weight (IDF or entropy weight)
+	global    []float64 // per-term global weight (entropy weight or IDF)
 	weighting LSAWeighting
-	avgdl     float64
 	proj      []float32 // term t's row of V_k is proj[t*dim:(t+1)*dim]
 	dim       int
 	// Singular holds the k singular values, largest first.
@@ -55,18 +60,18 @@ type LSAOptions struct {
 	Seed uint64
 	// Tokenizer analyses corpus and queries.
 	Tokenizer Tokenizer
-	// Weighting is the term weighting of the matrix factorised.
+	// Weighting is the term weighting (default LogEntropy).
 	Weighting LSAWeighting
 }
 
-// LSAWeighting selects the term weights.
+// LSAWeighting selects LSA's term weights.
 type LSAWeighting uint8
 
 const (
-	WeightTFIDF LSAWeighting = iota
-	WeightLogEntropy
-	WeightBM25
-	WeightBM25Sqrt
+	// LogEntropy weighs ln(1 + tf) by the term's entropy weight.
+	LogEntropy LSAWeighting = iota
+	// TFIDF weighs 1 + ln tf by ln(N/df).
+	TFIDF
 )
 
 // FitLSA fits an LSA embedding to a corpus. An empty corpus or one without
@@ -128,36 +133,24 @@ func fitLSA(ctx context.Context, counts []termCounts, opt LSAOptions, embed bool
 	n := float64(len(counts))
 	for i, t := range vocab {
 		l.terms[t] = int32(i)
-		switch opt.Weighting {
-		case WeightTFIDF:
-			l.global[i] = math.Log(n / float64(df[t]))
-		case WeightBM25:
-			l.global[i] = math.Log(1 + (n-float64(df[t])+0.5)/(float64(df[t])+0.5))
-		case WeightBM25Sqrt:
-			l.global[i] = math.Sqrt(math.Log(1 + (n-float64(df[t])+0.5)/(float64(df[t])+0.5)))
-		}
+		l.global[i] = math.Log(n / float64(df[t]))
 	}
-	var total float64
-	for _, tc := range counts {
-		total += float64(tc.n)
+	rows := make([][]termCount, len(counts))
+	if err := parallelFor(ctx, len(counts), func(i int) { rows[i] = l.lookup(counts[i]) }); err != nil {
+		return nil, nil, err
 	}
-	l.avgdl = total / n
-	if opt.Weighting == WeightLogEntropy {
+	if opt.Weighting == LogEntropy && n > 1 {
 		gf := make([]float64, len(vocab))
-		for _, tc := range counts {
-			for j, t := range tc.terms {
-				if i, ok := l.terms[t]; ok {
-					gf[i] += float64(tc.tfs[j])
-				}
+		for _, row := range rows {
+			for _, tc := range row {
+				gf[tc.term] += float64(tc.count)
 			}
 		}
 		ent := make([]float64, len(vocab))
-		for _, tc := range counts {
-			for j, t := range tc.terms {
-				if i, ok := l.terms[t]; ok {
-					p := float64(tc.tfs[j]) / gf[i]
-					ent[i] += p * math.Log(p)
-				}
+		for _, row := range rows {
+			for _, tc := range row {
+				p := float64(tc.count) / gf[tc.term]
+				ent[tc.term] += p * math.Log(p)
 			}
 		}
 		for i := range ent {
@@ -165,8 +158,8 @@ func fitLSA(ctx context.Context, counts []termCounts, opt LSAOptions, embed bool
 		}
 	}
 	a := newCSR(len(vocab))
-	for _, tc := range counts {
-		idx, val := l.weigh(tc)
+	for _, row := range rows {
+		idx, val := l.weigh(row)
 		a.appendRow(idx, val)
 	}
 	k := min(opt.Dim, len(counts), len(vocab))
@@ -239,31 +232,34 @@ func fitLSA(ctx context.Context, counts []termCounts, opt LSAOptions, embed bool
 // Dim returns the embedding dimension.
 func (l *LSA) Dim() int { return l.dim }
 
-// weigh turns term counts into the unit-length sublinear TF–IDF vector over
-// the fitted vocabulary, sorted by term index.
-func (l *LSA) weigh(tc termCounts) ([]int32, []float64) {
-	type termCount struct{ term, count int32 }
+// termCount is a fitted term's index and its count in one text.
+type termCount struct{ term, count int32 }
+
+// lookup keeps the fitted terms of tc, sorted by term index.
+func (l *LSA) lookup(tc termCounts) []termCount {
 	var tcs []termCount
 	for j, t := range tc.terms {
 		if i, ok := l.terms[t]; ok {
 			tcs = append(tcs, termCount{i, tc.tfs[j]})
 		}
 	}
-	sort.Slice(tcs, func(a, b int) bool { return tcs[a].term < tcs[b].term })
+	slices.SortFunc(tcs, func(a, b termCount) int { return int(a.term - b.term) })
+	return tcs
+}
+
+// weigh turns sorted term counts into the unit-length weighted vector over
+// the fitted vocabulary, sorted by term index.
+func (l *LSA) weigh(tcs []termCount) ([]int32, []float64) {
 	idx := make([]int32, len(tcs))
 	val := make([]float64, len(tcs))
 	var ss float64
-	dl := float64(tc.n)
 	for j, tc := range tcs {
 		idx[j] = tc.term
 		tf := float64(tc.count)
-		switch l.weighting {
-		case WeightTFIDF:
+		if l.weighting == LogEntropy {
+			val[j] = math.Log1p(tf) * l.global[tc.term]
+		} else {
 			val[j] = (1 + math.Log(tf)) * l.global[tc.term]
-		case WeightLogEntropy:
-			val[j] = math.Log(1+tf) * l.global[tc.term]
-		case WeightBM25, WeightBM25Sqrt:
-			val[j] = tf / (tf + 0.9*(1-0.4+0.4*dl/l.avgdl)) * l.global[tc.term]
 		}
 		ss += val[j] * val[j]
 	}
@@ -282,7 +278,7 @@ func (l *LSA) weigh(tc termCounts) ([]int32, []float64) {
 func (l *LSA) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	err := parallelFor(ctx, len(texts), func(i int) {
-		idx, val := l.weigh(l.tok.analyse(texts[i]))
+		idx, val := l.weigh(l.lookup(l.tok.analyse(texts[i])))
 		e := make([]float32, l.dim)
 		for j, t := range idx {
 			l.addTerm(e, t, float32(val[j]))

@@ -46,21 +46,20 @@ func TestFuseAndEvaluate(t *testing.T) {
 		}
 	}
 	// Convex combinations, by hand. Min-max: a → d1 1, d2 0.5, d3 0 (the
-	// floor); b → d3 1, d4 0 (the floor).
-	// Z-score: a's mean 8 and population sd √(2/3); b's mean 0.85, sd 0.05
-	// (so ±1).
-	sa := math.Sqrt(2.0 / 3)
+	// floor for documents a lacks); b → d3 1, d4 0. Theoretical min-max with
+	// floors 0 and −1: a → d1 1, d2 8/9, d3 7/9; b → d3 1, d4 1.8/1.9.
 	for _, c := range []struct {
 		fusion Fusion
 		want   map[string]float64
 	}{
 		{MinMax, map[string]float64{"d1": 0.75, "d2": 0.375, "d3": 0.25, "d4": 0}},
-		{ZScore, map[string]float64{
-			"d1": 0.75*(1/sa) + 0.25*(-1), "d2": 0.25 * (-1), "d3": 0.75*(-1/sa) + 0.25,
-			"d4": 0.75*(-1/sa) + 0.25*(-1),
+		{TheoreticalMinMax, map[string]float64{
+			"d1": 0.75 + 0.25*1.8/1.9, "d2": 0.75*8/9 + 0.25*1.8/1.9,
+			"d3": 0.75*7/9 + 0.25, "d4": 0.75*7/9 + 0.25*1.8/1.9,
 		}},
 	} {
-		got := Hybrid{Fusion: c.fusion}.fuse([][]Hit{a, b}, []float64{0.75, 0.25}, 10)
+		h := Hybrid{Retrievers: []Retriever{floored{0}, floored{-1}}, Fusion: c.fusion}
+		got := h.fuse([][]Hit{a, b}, []float64{0.75, 0.25}, 10)
 		if len(got) != 4 {
 			t.Fatalf("%v fused %d hits, want 4", c.fusion, len(got))
 		}
@@ -88,3 +87,10 @@ func TestFuseAndEvaluate(t *testing.T) {
 		t.Errorf("scores %+v, want nDCG %v, recall 0.75, MRR 1", s, want)
 	}
 }
+
+// floored is a Retriever with a ScoreFloor, for fusion tests; it finds
+// nothing.
+type floored struct{ floor float64 }
+
+func (floored) Retrieve(context.Context, string, int) ([]Hit, error) { return nil, nil }
+func (f floored) ScoreFloor() (float64, bool)                        { return f.floor, true }

@@ -43,6 +43,11 @@ type VectorIndex interface {
 	Len() int
 	// Dim returns the vector dimension.
 	Dim() int
+	// Metric returns the similarity the index ranks by.
+	Metric() Metric
+	// Vector returns a copy of the vector stored under id as the index
+	// holds it (scaled to unit length under Cosine).
+	Vector(id string) ([]float32, bool)
 	// Save writes the index to path atomically (see LoadIndex).
 	Save(path string) error
 }
