@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -37,21 +39,36 @@ func LoadDir(dir string) ([]Document, error) {
 		return nil, fmt.Errorf("rag: %w", err)
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
-	var docs []Document
+	var paths []string
 	for _, e := range entries {
 		switch strings.ToLower(filepath.Ext(e.Name())) {
 		case ".pdf", ".md", ".markdown", ".txt", ".text":
 		default:
 			continue
 		}
-		if e.IsDir() {
-			continue
+		if !e.IsDir() {
+			paths = append(paths, filepath.Join(dir, e.Name()))
 		}
-		d, err := LoadFile(filepath.Join(dir, e.Name()))
+	}
+	// Files load in parallel, one per core (PDF parsing is the slow part);
+	// the first error in name order wins, so the outcome does not depend on
+	// timing.
+	docs := make([]Document, len(paths))
+	errs := make([]error, len(paths))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		slots <- struct{}{}
+		wg.Go(func() {
+			docs[i], errs[i] = LoadFile(p)
+			<-slots
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		docs = append(docs, d)
 	}
 	return docs, nil
 }

@@ -51,7 +51,9 @@ type LSAOptions struct {
 	Dim int
 	// Oversample p adds columns to the random range (default 10).
 	Oversample int
-	// PowerIters q sharpens the spectrum (default 1).
+	// PowerIters q sharpens the spectrum (default 0: for retrieval the
+	// plain range finder is enough; q = 1 costs two more sparse products and
+	// moved the SciFact-train hybrid nDCG@10 by +0.0013).
 	PowerIters int
 	// MinDF drops terms in fewer documents (default 2): a word seen once
 	// carries no co-occurrence information.
@@ -103,9 +105,6 @@ func fitLSA(ctx context.Context, counts []termCounts, opt LSAOptions, embed bool
 	}
 	if opt.Oversample == 0 {
 		opt.Oversample = 10
-	}
-	if opt.PowerIters == 0 {
-		opt.PowerIters = 1
 	}
 	if opt.MinDF == 0 {
 		opt.MinDF = 2

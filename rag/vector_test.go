@@ -256,8 +256,15 @@ func TestSaveLoadAndCorruption(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if back.Len() != idx.Len() || back.Dim() != 8 {
-			t.Errorf("%T: reloaded %d×%d", idx, back.Len(), back.Dim())
+		if back.Len() != idx.Len() || back.Dim() != 8 || back.Metric() != idx.Metric() {
+			t.Errorf("%T: reloaded %d×%d %v", idx, back.Len(), back.Dim(), back.Metric())
+		}
+		want, _ := prepare(vecs[3], 8, idx.Metric())
+		if v, ok := back.Vector("v3"); !ok || fmt.Sprint(v) != fmt.Sprint(want) {
+			t.Errorf("%T: reloaded Vector(v3) = %v, %v; want %v", idx, v, ok, want)
+		}
+		if _, ok := back.Vector("v7"); ok != (idx == VectorIndex(flat)) {
+			t.Errorf("%T: Vector of deleted v7 found = %v", idx, ok)
 		}
 		for _, q := range vecs[:20] {
 			a, _ := idx.Search(q, 5)

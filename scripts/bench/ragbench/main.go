@@ -40,7 +40,7 @@ func main() {
 	rank := flag.Int("rank", 48, "intrinsic dimension of the clusters")
 	nq := flag.Int("queries", 1000, "number of queries")
 	m := flag.Int("m", 16, "HNSW M")
-	efc := flag.Int("efc", 100, "HNSW efConstruction")
+	efc := flag.Int("efc", 64, "HNSW efConstruction (64 reaches recall@10 0.98 at efSearch 16 on the default data)")
 	dir := flag.String("dir", os.TempDir(), "where to write vectors for the numpy peer")
 	withChromem := flag.Bool("chromem", true, "also measure chromem-go (on the first 100 queries: it is slow)")
 	mode := flag.String("mode", "all", "vectors, ingest or all")
@@ -320,34 +320,33 @@ func ingest() error {
 			size += len(d.Text)
 		}
 		var lsa *rag.LSA
-		var vecs [][]float32
 		first := len(steps)
 		err = errors.Join(
-			timed("SciFact BM25 index", size, func() error { return rag.NewBM25().Add(ctx, ids, texts) }),
-			timed("SciFact LSA fit + corpus vectors (256 dims)", size, func() error {
-				var err error
-				lsa, vecs, err = rag.FitEmbedLSA(ctx, texts, rag.LSAOptions{})
+			timed("SciFact BM25 index alone", size, func() error { return rag.NewBM25().Add(ctx, ids, texts) }),
+			timed("SciFact BM25 + LSA fit + vectors + Flat (IndexCollection)", size, func() error {
+				_, err := rag.IndexCollection(ctx, c, nil, rag.LSAOptions{})
 				return err
 			}),
-			timed("SciFact Flat index add", size, func() error { return rag.NewFlat(lsa.Dim(), rag.Cosine).Add(ids, vecs) }),
-			timed("SciFact embed with the fitted LSA", size, func() error {
+			timed("SciFact LSA fit alone (256 dims)", size, func() error {
 				var err error
-				vecs, err = lsa.Embed(ctx, texts)
+				lsa, err = rag.FitLSA(ctx, texts, rag.LSAOptions{})
+				return err
+			}),
+			timed("SciFact embed with the fitted LSA", size, func() error {
+				_, err := lsa.Embed(ctx, texts)
 				return err
 			}),
 		)
 		if err != nil {
 			return err
 		}
-		bm, fit, add, embed := steps[first], steps[first+1], steps[first+2], steps[first+3]
-		steps = append(steps,
-			step{"SciFact total: BM25 + LSA fit + vectors + Flat", size, bm.wall + fit.wall + add.wall, bm.cpu + fit.cpu + add.cpu},
-			step{"SciFact total with a fitted embedder", size, bm.wall + embed.wall + add.wall, bm.cpu + embed.cpu + add.cpu})
+		pdfs, sciIndex := steps[0], steps[first+1]
+		steps = append(steps, step{"total: shipped PDFs + SciFact IndexCollection", pdfs.bytes + size, pdfs.wall + sciIndex.wall, pdfs.cpu + sciIndex.cpu})
 	}
-	fmt.Printf("%-52s %8s %9s %9s %10s %10s\n", "ingestion step", "MB", "wall s", "CPU s", "MB/s wall", "MB/CPU-s")
+	fmt.Printf("%-60s %8s %9s %9s %10s %10s\n", "ingestion step", "MB", "wall s", "CPU s", "MB/s wall", "MB/CPU-s")
 	for _, s := range steps {
 		mb := float64(s.bytes) / 1e6
-		fmt.Printf("%-52s %8.2f %9.2f %9.2f %10.1f %10.1f\n", s.name, mb, s.wall.Seconds(), s.cpu.Seconds(), mb/s.wall.Seconds(), mb/s.cpu.Seconds())
+		fmt.Printf("%-60s %8.2f %9.2f %9.2f %10.1f %10.1f\n", s.name, mb, s.wall.Seconds(), s.cpu.Seconds(), mb/s.wall.Seconds(), mb/s.cpu.Seconds())
 	}
 	return nil
 }
