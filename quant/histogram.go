@@ -249,7 +249,7 @@ func (m errorModel) l2(start, end int) float64 {
 		firstCentre := float32((first + 0.5) * dst32)
 		lastCentre := float32(last*dst32) + half
 		n := float32((cube(half) - cube(begin-firstCentre)) / 3 * dens)
-		n += float32((last-first-1)*float32(whole/3*dens))
+		n += float32((last - first - 1) * float32(whole/3*dens))
 		n += float32((cube(endv-lastCentre) - cube(-half)) / 3 * dens)
 		sum += float64(n)
 	}

@@ -112,7 +112,9 @@ func (o *MinMax) Observe(x []float32, shape ...int) error {
 func (o *MinMax) Range() (lo, hi []float32) { return o.lo, o.hi }
 
 // QParams returns the parameters for the observed range.
-func (o *MinMax) QParams() (QParams, error) { return qparams(o.Scheme, o.lo, o.hi, o.PerChannel, o.Axis) }
+func (o *MinMax) QParams() (QParams, error) {
+	return qparams(o.Scheme, o.lo, o.hi, o.PerChannel, o.Axis)
+}
 
 // Reset forgets everything observed.
 func (o *MinMax) Reset() { o.lo, o.hi = nil, nil }
