@@ -246,6 +246,12 @@ lin = torch.nn.Linear(24, 10)
 with torch.no_grad():
     lin.weight.mul_(3)
 xin = torch.from_numpy((rng.normal(0.4, 1.5, (5, 24))).astype(np.float32))
+inputs = {
+    "normal": xin,
+    "tiny": torch.from_numpy(rng.uniform(0, 1e-5, (3, 24)).astype(np.float32)),  # below fbgemm's smallest scale
+    "tiny_mixed": torch.from_numpy(rng.uniform(-2e-4, 5e-4, (3, 24)).astype(np.float32)),
+    "zeros": torch.zeros(2, 24),
+}
 dyn = []
 for engine, reduce_range in (("onednn", True), ("qnnpack", False)):
     torch.backends.quantized.engine = engine
@@ -257,9 +263,17 @@ for engine, reduce_range in (("onednn", True), ("qnnpack", False)):
             wsc, wzp = f32(w.q_per_channel_scales()), [int(v) for v in w.q_per_channel_zero_points()]
         else:
             wsc, wzp = [float(w.q_scale())], [int(w.q_zero_point())]
+        # A fresh module per input: torch 1.13's onednn dynamic Linear caches
+        # its primitive by input scale and keeps a stale zero point when the
+        # next call has the same scale and a different zero point ("tiny"
+        # then "tiny_mixed" both hit fbgemm's smallest scale).
+        ys = {}
+        for name, v in inputs.items():
+            fresh = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(lin), {torch.nn.Linear: qc}, dtype=torch.qint8)
+            ys[name] = f32(fresh(v).detach())
         dyn.append({"engine": engine, "reduce_range": reduce_range, "per_channel": per_channel,
                     "weight_q": w.int_repr().flatten().tolist(), "weight_scale": wsc, "weight_zero_point": wzp,
-                    "y": f32(q(xin).detach())})
+                    "y": ys})
 
 torch.backends.quantized.engine = "qnnpack"
 static = []
@@ -277,7 +291,8 @@ for relu, out_scale, out_zp in ((False, 0.15, 70), (True, 0.08, 0)):
     static.append({"relu": relu, "out_scale": float(np.float32(out_scale)), "out_zero_point": out_zp,
                    "y_q": y.int_repr().flatten().tolist()})
 dump("linear.json", {"in": 24, "out": 10, "batch": 5, "weight": f32(lin.weight.detach()),
-                     "bias": f32(lin.bias.detach()), "x": f32(xin), "dynamic": dyn,
+                     "bias": f32(lin.bias.detach()), "x": f32(xin),
+                     "inputs": {name: f32(v) for name, v in inputs.items()}, "dynamic": dyn,
                      "static": {"x_scale": float(np.float32(xs_scale)), "x_zero_point": xs_zp,
                                 "x_q": qx.int_repr().flatten().tolist(), "weight_q": qw.int_repr().flatten().tolist(),
                                 "weight_scale": f32(wsc), "cases": static}})
