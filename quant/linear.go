@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/mlprep/mlprep/internal/kernels"
@@ -80,11 +81,16 @@ func grow[T any](s []T, n int) []T {
 }
 
 // dynamic computes y (m×out) from float x (m×in): x is quantised to uint8
-// with its own range, as torch's quantize_dynamic Linear does per call.
-func (l *linear) dynamic(s *scratch, m int, x []float32, reduceRange bool, y []float32) {
+// with its own range, as torch's quantize_dynamic Linear does per call. x is
+// finite (the model checks its input); a hidden layer whose float output
+// overflowed gives ErrNonFinite.
+func (l *linear) dynamic(s *scratch, m int, x []float32, reduceRange bool, y []float32) error {
 	lo, hi := kernels.MinMax(x)
 	if m*l.in == 0 {
 		lo, hi = 0, 0
+	}
+	if !finite(lo) || !finite(hi) {
+		return fmt.Errorf("%w: layer %s input range [%v, %v]", ErrNonFinite, l.name, lo, hi)
 	}
 	sx, zx := dynamicParams(lo, hi, reduceRange)
 	s.q = grow(s.q, m*l.in)
@@ -95,6 +101,7 @@ func (l *linear) dynamic(s *scratch, m int, x []float32, reduceRange bool, y []f
 		s.scale[j] = sx * l.wScale[j]
 	}
 	l.product(s, m, s.q, s.off, s.scale, y)
+	return nil
 }
 
 // static computes the layer from uint8 input q: into uint8 next when the

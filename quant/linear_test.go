@@ -14,8 +14,8 @@ type linearGolden struct {
 	Inputs         map[string][]float32
 	Dynamic        []struct {
 		Engine          string
-		ReduceRange     bool `json:"reduce_range"`
-		PerChannel      bool `json:"per_channel"`
+		ReduceRange     bool      `json:"reduce_range"`
+		PerChannel      bool      `json:"per_channel"`
 		WeightQ         []int32   `json:"weight_q"`
 		WeightScale     []float32 `json:"weight_scale"`
 		WeightZeroPoint []int32   `json:"weight_zero_point"`

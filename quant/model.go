@@ -155,7 +155,9 @@ func (m *Model) forward(x *nn.Mat, visit func(layer int, y []float32)) (*nn.Mat,
 	if !m.static {
 		for i, l := range m.layers {
 			y := nn.NewMat(rows, l.out)
-			l.dynamic(s, rows, x.Data, m.reduceRange, y.Data)
+			if err := l.dynamic(s, rows, x.Data, m.reduceRange, y.Data); err != nil {
+				return nil, err
+			}
 			if visit != nil {
 				visit(i, y.Data)
 			}
