@@ -109,21 +109,37 @@ func schemeName(s Scheme) string {
 	return string(b)
 }
 
-func TestPerChannelMinMaxMatchesTorch(t *testing.T) {
-	var g struct {
-		Shape   []int
-		Batches [][]float32
-		Cases   []struct {
-			Scheme    goldenScheme
-			Axis      int
-			Min, Max  []float32
-			Scale     []float32
-			ZeroPoint []int32 `json:"zero_point"`
-		}
-	}
-	readGolden(t, "per_channel.json", &g)
+// observerRun is a golden file of batches observed by one observer per case.
+type observerRun struct {
+	Shape   []int
+	Batches [][]float32
+	Cases   []observerCase
+}
+
+type observerCase struct {
+	Scheme     goldenScheme
+	Averaging  float32
+	Percentile float64
+	PerChannel bool `json:"per_channel"`
+	Axis       int
+	Min, Max   []float32
+	Scale      []float32
+	ZeroPoint  []int32 `json:"zero_point"`
+}
+
+// rangeObserver is an Observer that reports its range.
+type rangeObserver interface {
+	Observer
+	Range() (lo, hi []float32)
+}
+
+// checkObserverRun feeds each case's observer the batches and compares its
+// range (to tol relative) and parameters with the reference's.
+func checkObserverRun(t *testing.T, file string, newObserver func(c observerCase, s Scheme) rangeObserver, tol float64) {
+	var g observerRun
+	readGolden(t, file, &g)
 	for _, c := range g.Cases {
-		o := &MinMax{Scheme: c.Scheme.scheme(t), PerChannel: true, Axis: c.Axis}
+		o := newObserver(c, c.Scheme.scheme(t))
 		for _, b := range g.Batches {
 			if err := o.Observe(b, g.Shape...); err != nil {
 				t.Fatal(err)
@@ -131,91 +147,59 @@ func TestPerChannelMinMaxMatchesTorch(t *testing.T) {
 		}
 		lo, hi := o.Range()
 		for i := range c.Min {
-			if lo[i] != c.Min[i] || hi[i] != c.Max[i] {
-				t.Errorf("axis %d channel %d: range [%v, %v], torch [%v, %v]", c.Axis, i, lo[i], hi[i], c.Min[i], c.Max[i])
+			if !closeRel(lo[i], c.Min[i], tol) || !closeRel(hi[i], c.Max[i], tol) {
+				t.Errorf("%s %+v channel %d: range [%v, %v], reference [%v, %v]", file, c, i, lo[i], hi[i], c.Min[i], c.Max[i])
 			}
 		}
 		p, err := o.QParams()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !p.PerChannel || p.Axis != c.Axis {
-			t.Errorf("params %+v not per-channel on axis %d", p, c.Axis)
+		if len(c.Min) > 1 && (!p.PerChannel || p.Axis != c.Axis) {
+			t.Errorf("%s: params %+v not per-channel on axis %d", file, p, c.Axis)
 		}
-		checkParams(t, schemeName(o.Scheme), p, c.Scale, c.ZeroPoint)
+		checkParams(t, file, p, c.Scale, c.ZeroPoint)
 	}
+}
+
+func TestPerChannelMinMaxMatchesTorch(t *testing.T) {
+	checkObserverRun(t, "per_channel.json", func(c observerCase, s Scheme) rangeObserver {
+		return &MinMax{Scheme: s, PerChannel: true, Axis: c.Axis}
+	}, 0)
 }
 
 func TestMovingAverageMatchesTorch(t *testing.T) {
-	var g struct {
-		Shape   []int
-		Batches [][]float32
-		Cases   []struct {
-			Averaging  float32
-			Scheme     goldenScheme
-			PerChannel bool `json:"per_channel"`
-			Axis       int
-			Min, Max   []float32
-			Scale      []float32
-			ZeroPoint  []int32 `json:"zero_point"`
-		}
-	}
-	readGolden(t, "moving_average.json", &g)
-	for _, c := range g.Cases {
-		o := &MovingAverageMinMax{Scheme: c.Scheme.scheme(t), Averaging: c.Averaging, PerChannel: c.PerChannel, Axis: c.Axis}
-		for _, b := range g.Batches {
-			if err := o.Observe(b, g.Shape...); err != nil {
-				t.Fatal(err)
-			}
-		}
-		lo, hi := o.Range()
-		for i := range c.Min {
-			if !closeRel(lo[i], c.Min[i], 1e-6) || !closeRel(hi[i], c.Max[i], 1e-6) {
-				t.Errorf("c=%v channel %d: range [%v, %v], torch [%v, %v]", c.Averaging, i, lo[i], hi[i], c.Min[i], c.Max[i])
-			}
-		}
-		p, err := o.QParams()
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkParams(t, "moving average", p, c.Scale, c.ZeroPoint)
-	}
+	checkObserverRun(t, "moving_average.json", func(c observerCase, s Scheme) rangeObserver {
+		return &MovingAverageMinMax{Scheme: s, Averaging: c.Averaging, PerChannel: c.PerChannel, Axis: c.Axis}
+	}, 1e-6)
 }
 
 func TestPercentileMatchesNumpy(t *testing.T) {
-	var g struct {
-		Shape   []int
-		Batches [][]float32
-		Cases   []struct {
-			Percentile float64
-			Scheme     goldenScheme
-			PerChannel bool `json:"per_channel"`
-			Axis       int
-			Min, Max   []float32
-			Scale      []float32
-			ZeroPoint  []int32 `json:"zero_point"`
-		}
+	checkObserverRun(t, "percentile.json", func(c observerCase, s Scheme) rangeObserver {
+		return &Percentile{Scheme: s, P: c.Percentile, PerChannel: c.PerChannel, Axis: c.Axis}
+	}, 0)
+}
+
+// histogramResult is torch's search result for one scheme.
+type histogramResult struct {
+	Scheme    goldenScheme
+	NewMin    float32 `json:"new_min"`
+	NewMax    float32 `json:"new_max"`
+	Scale     float32
+	ZeroPoint int32 `json:"zero_point"`
+}
+
+func checkHistogramSearch(t *testing.T, name string, o *Histogram, r histogramResult) {
+	t.Helper()
+	lo, hi := o.Range()
+	if !closeRel(lo[0], r.NewMin, 1e-6) || !closeRel(hi[0], r.NewMax, 1e-6) {
+		t.Errorf("%s: range [%v, %v], torch [%v, %v]", name, lo[0], hi[0], r.NewMin, r.NewMax)
 	}
-	readGolden(t, "percentile.json", &g)
-	for _, c := range g.Cases {
-		o := &Percentile{Scheme: c.Scheme.scheme(t), P: c.Percentile, PerChannel: c.PerChannel, Axis: c.Axis}
-		for _, b := range g.Batches {
-			if err := o.Observe(b, g.Shape...); err != nil {
-				t.Fatal(err)
-			}
-		}
-		lo, hi := o.Range()
-		for i := range c.Min {
-			if lo[i] != c.Min[i] || hi[i] != c.Max[i] {
-				t.Errorf("p=%v channel %d: range [%v, %v], numpy [%v, %v]", c.Percentile, i, lo[i], hi[i], c.Min[i], c.Max[i])
-			}
-		}
-		p, err := o.QParams()
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkParams(t, "percentile", p, c.Scale, c.ZeroPoint)
+	p, err := o.QParams()
+	if err != nil {
+		t.Fatal(err)
 	}
+	checkParams(t, name, p, []float32{r.Scale}, []int32{r.ZeroPoint})
 }
 
 func TestHistogramSearchMatchesTorch(t *testing.T) {
@@ -224,41 +208,21 @@ func TestHistogramSearchMatchesTorch(t *testing.T) {
 			Name      string
 			Histogram []float32
 			Min, Max  float32
-			Results   []struct {
-				Scheme    goldenScheme
-				NewMin    float32 `json:"new_min"`
-				NewMax    float32 `json:"new_max"`
-				Scale     float32
-				ZeroPoint int32 `json:"zero_point"`
-			}
+			Results   []histogramResult
 		}
 		Forward []struct {
 			Name      string
 			Batches   [][]float32
 			Min, Max  float32
 			Histogram []float32
-			Results   []struct {
-				Scheme    goldenScheme
-				NewMin    float32 `json:"new_min"`
-				NewMax    float32 `json:"new_max"`
-				Scale     float32
-				ZeroPoint int32 `json:"zero_point"`
-			}
+			Results   []histogramResult
 		}
 	}
 	readGolden(t, "histogram.json", &g)
 	for _, c := range g.Search {
 		for _, r := range c.Results {
 			o := &Histogram{Scheme: r.Scheme.scheme(t), hist: c.Histogram, lo: c.Min, hi: c.Max}
-			lo, hi := o.Range()
-			if !closeRel(lo[0], r.NewMin, 1e-6) || !closeRel(hi[0], r.NewMax, 1e-6) {
-				t.Errorf("search %s: range [%v, %v], torch [%v, %v]", c.Name, lo[0], hi[0], r.NewMin, r.NewMax)
-			}
-			p, err := o.QParams()
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkParams(t, "search "+c.Name, p, []float32{r.Scale}, []int32{r.ZeroPoint})
+			checkHistogramSearch(t, "search "+c.Name, o, r)
 		}
 	}
 	for _, c := range g.Forward {
@@ -281,15 +245,7 @@ func TestHistogramSearchMatchesTorch(t *testing.T) {
 			if diff > 1e-5*total {
 				t.Errorf("%s: histogram differs from torch's by %g of %g counts", c.Name, diff, total)
 			}
-			l, h := o.Range()
-			if !closeRel(l[0], r.NewMin, 1e-6) || !closeRel(h[0], r.NewMax, 1e-6) {
-				t.Errorf("%s: range [%v, %v], torch [%v, %v]", c.Name, l[0], h[0], r.NewMin, r.NewMax)
-			}
-			p, err := o.QParams()
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkParams(t, c.Name, p, []float32{r.Scale}, []int32{r.ZeroPoint})
+			checkHistogramSearch(t, c.Name, o, r)
 		}
 	}
 }

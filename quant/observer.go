@@ -68,6 +68,30 @@ func qparams(s Scheme, lo, hi []float32, perChannel bool, axis int) (QParams, er
 	return p, nil
 }
 
+// observeRange folds a batch's per-channel range into lo and hi: the first
+// batch sets them, later ones go through combine (upper: for hi). An empty
+// batch changes nothing; NaN or Inf gives ErrNonFinite and changes nothing;
+// a different channel count than before panics.
+func observeRange(op string, lo, hi *[]float32, x []float32, shape []int, perChannel bool, axis int, combine func(old, cur float32, upper bool) float32) error {
+	if err := checkFinite("x", x); err != nil {
+		return err
+	}
+	if len(x) == 0 {
+		return nil
+	}
+	blo, bhi := channelMinMax(op, x, shape, perChannel, axis)
+	channelCount(op, len(*lo), len(blo))
+	if *lo == nil {
+		*lo, *hi = blo, bhi
+		return nil
+	}
+	for c := range blo {
+		(*lo)[c] = combine((*lo)[c], blo[c], false)
+		(*hi)[c] = combine((*hi)[c], bhi[c], true)
+	}
+	return nil
+}
+
 // channelCount panics if a per-channel observer sees a different number of
 // channels than before.
 func channelCount(op string, have, got int) {
@@ -89,22 +113,12 @@ type MinMax struct {
 
 // Observe widens the range to include x.
 func (o *MinMax) Observe(x []float32, shape ...int) error {
-	if err := checkFinite("x", x); err != nil {
-		return err
-	}
-	if len(x) == 0 {
-		return nil
-	}
-	lo, hi := channelMinMax("MinMax", x, shape, o.PerChannel, o.Axis)
-	channelCount("MinMax", len(o.lo), len(lo))
-	if o.lo == nil {
-		o.lo, o.hi = lo, hi
-		return nil
-	}
-	for c := range lo {
-		o.lo[c], o.hi[c] = min(o.lo[c], lo[c]), max(o.hi[c], hi[c])
-	}
-	return nil
+	return observeRange("MinMax", &o.lo, &o.hi, x, shape, o.PerChannel, o.Axis, func(old, cur float32, upper bool) float32 {
+		if upper {
+			return max(old, cur)
+		}
+		return min(old, cur)
+	})
 }
 
 // Range returns the observed range of each channel (one for per-tensor), or
@@ -138,29 +152,15 @@ type MovingAverageMinMax struct {
 
 // Observe moves the range towards x's.
 func (o *MovingAverageMinMax) Observe(x []float32, shape ...int) error {
-	if err := checkFinite("x", x); err != nil {
-		return err
-	}
-	if len(x) == 0 {
-		return nil
-	}
-	lo, hi := channelMinMax("MovingAverageMinMax", x, shape, o.PerChannel, o.Axis)
-	channelCount("MovingAverageMinMax", len(o.lo), len(lo))
-	if o.lo == nil {
-		o.lo, o.hi = lo, hi
-		return nil
-	}
 	c := o.Averaging
 	if c == 0 {
 		c = 0.01
 	}
-	for i := range lo {
-		// float32(…) keeps each product rounded on its own, as torch's
+	return observeRange("MovingAverageMinMax", &o.lo, &o.hi, x, shape, o.PerChannel, o.Axis, func(old, cur float32, _ bool) float32 {
+		// float32(…) keeps the product rounded on its own, as torch's
 		// float32 tensor arithmetic does (no fused multiply-add).
-		o.lo[i] += float32(c * (lo[i] - o.lo[i]))
-		o.hi[i] += float32(c * (hi[i] - o.hi[i]))
-	}
-	return nil
+		return old + float32(c*(cur-old))
+	})
 }
 
 // Range returns the current range of each channel, or nil before any value.

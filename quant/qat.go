@@ -238,6 +238,19 @@ func (q *QAT) Params() []*nn.Param {
 	return ps
 }
 
+// Float returns the float model QAT is training (Dense layers sharing its
+// parameters, with their ReLUs): the reference for Compare after Convert.
+func (q *QAT) Float() *nn.Sequential {
+	s := &nn.Sequential{}
+	for _, l := range q.layers {
+		s.Layers = append(s.Layers, &nn.Dense{W: l.dense.W, B: l.dense.B})
+		if l.relu {
+			s.Layers = append(s.Layers, &nn.ReLU{})
+		}
+	}
+	return s
+}
+
 // Err returns the first NaN or Inf met by a fake quantiser, or nil.
 func (q *QAT) Err() error { return q.err }
 
