@@ -52,12 +52,70 @@ func BenchmarkLinear1024(b *testing.B) {
 	}
 }
 
-func BenchmarkCheckFinite(b *testing.B) {
-	x := make([]float32, 64*1024)
-	b.SetBytes(int64(4 * len(x)))
+func benchData(n int) []float32 {
+	rng := nn.NewRand(2)
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	return x
+}
+
+// BenchmarkObserve is one calibration batch of 64×1024 activations.
+func BenchmarkObserve(b *testing.B) {
+	x := benchData(64 * 1024)
+	for name, newObs := range map[string]func() Observer{
+		"minmax":     func() Observer { return &MinMax{} },
+		"percentile": func() Observer { return &Percentile{} },
+		"histogram":  func() Observer { return &Histogram{} },
+	} {
+		b.Run(name, func(b *testing.B) {
+			o := newObs()
+			for b.Loop() {
+				if err := o.Observe(x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkHistogramSearch is the L2 search over a calibrated histogram.
+func BenchmarkHistogramSearch(b *testing.B) {
+	o := &Histogram{}
+	if err := o.Observe(benchData(1 << 16)); err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
-		if err := checkFinite("x", x); err != nil {
+		o.Range()
+	}
+}
+
+// BenchmarkQuantizeWeights quantises a 1024×1024 weight matrix per row.
+func BenchmarkQuantizeWeights(b *testing.B) {
+	w := nn.MatFrom(1024, 1024, benchData(1024*1024))
+	for b.Loop() {
+		if _, err := quantizeWeights(w, false); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkQATStep is one training step of a 784-256-10 MLP under fake
+// quantisation, batch 64.
+func BenchmarkQATStep(b *testing.B) {
+	rng := nn.NewRand(3)
+	q, err := NewQAT(nn.NewMLP([]int{784, 256, 10}, func() nn.Layer { return &nn.ReLU{} }, rng), QATOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := nn.MatFrom(64, 784, benchData(64*784))
+	labels := make([]int, 64)
+	opt := nn.NewAdam(1e-4)
+	for b.Loop() {
+		nn.ZeroGrad(q.Params())
+		_, dy := nn.CrossEntropy(q.Forward(x, true), labels, 0)
+		q.Backward(dy)
+		opt.Step(q.Params())
 	}
 }

@@ -37,10 +37,14 @@ func Quantize(x []float32, shape []int, p QParams) (*Tensor, error) {
 		return t, nil
 	}
 	lo, hi, _ := p.DType.bounds()
-	for i, v := range x {
-		c := i / inner % count
-		q := int32(math.RoundToEven(float64(v*(1/p.Scale[c])))) + p.ZeroPoint[c]
-		t.Data[i] = byte(min(max(q, lo), hi))
+	for start := 0; start < len(x); start += inner {
+		c := start / inner % count
+		inv, z := 1/p.Scale[c], p.ZeroPoint[c]
+		out := t.Data[start : start+inner]
+		for i, v := range x[start : start+inner] {
+			q := int32(math.RoundToEven(float64(v*inv))) + z
+			out[i] = byte(min(max(q, lo), hi))
+		}
 	}
 	return t, nil
 }
@@ -74,9 +78,12 @@ func (t *Tensor) Int8s() []int8 {
 func (t *Tensor) Dequantize() []float32 {
 	out := make([]float32, len(t.Data))
 	count, inner := t.Params.channels(t.Shape)
-	for i := range t.Data {
-		c := i / inner % count
-		out[i] = float32(t.Int(i)-t.Params.ZeroPoint[c]) * t.Params.Scale[c]
+	for start := 0; start < len(out); start += inner {
+		c := start / inner % count
+		s, z := t.Params.Scale[c], t.Params.ZeroPoint[c]
+		for i := start; i < start+inner; i++ {
+			out[i] = float32(t.Int(i)-z) * s
+		}
 	}
 	return out
 }
