@@ -114,8 +114,9 @@
 // fused: the float epilogue clips at 0.0 before requantising, so the code
 // never drops below the output zero point. The last layer writes float32
 // directly: requantising logits only to dequantise them again would add
-// error and save nothing. Static models are the faster of the two at small
-// batch sizes and the ones that need representative calibration data.
+// error and save nothing. Static models skip the per-batch min/max pass and
+// keep activations in uint8 between layers; in exchange they need
+// calibration data that represents what they will see.
 //
 // # Quantisation-aware training
 //

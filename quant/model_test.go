@@ -280,3 +280,38 @@ func FuzzUnmarshalModel(f *testing.F) {
 		}
 	})
 }
+
+func TestModelConcurrentForward(t *testing.T) {
+	model, xTrain, _, xTest, _ := digitsModel(t)
+	static, err := QuantizeStatic(context.Background(), model, xTrain, StaticOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := static.Forward(xTest)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			rows := 1 + g*7
+			x := nn.MatFrom(rows, xTest.Cols, xTest.Data[:rows*xTest.Cols])
+			for range 20 {
+				y, err := static.Forward(x)
+				if err != nil {
+					errs <- err
+					return
+				}
+				for i, v := range y.Data {
+					if v != want.Data[i] {
+						errs <- errors.New("concurrent Forward gave a different output")
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}

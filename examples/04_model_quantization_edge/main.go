@@ -15,7 +15,8 @@
 //   - static int8 (activation ranges calibrated on 1,000 training images
 //     with the histogram observer or plain min/max);
 //   - QAT: a few epochs of training through fake quantisation, converted to
-//     the static int8 model it simulated.
+//     the static int8 model it simulated, next to the same epochs of plain
+//     float training as a control.
 //
 // It prints the table and a per-layer error report (SQNR, max error) and
 // writes tradeoff.png (accuracy against latency per image) and
@@ -71,7 +72,8 @@ func run(ctx context.Context, opts *lesson.Options) error {
 		epochs, qatEpochs, rounds = 3, 1, 2
 	}
 
-	model := nn.NewMLP([]int{train.Dim(), 256, 128, 10}, func() nn.Layer { return &nn.ReLU{} }, nn.NewRand(seed))
+	sizes := []int{train.Dim(), 256, 128, 10}
+	model := nn.NewMLP(sizes, func() nn.Layer { return &nn.ReLU{} }, nn.NewRand(seed))
 	if err := fit(ctx, "float32 training", model, xTrain, train.Y, epochs, 1e-3); err != nil {
 		return err
 	}
@@ -103,6 +105,18 @@ func run(ctx context.Context, opts *lesson.Options) error {
 	if err := add("static int8, min/max calibration", minmax, err); err != nil {
 		return err
 	}
+	// QAT trains for more epochs; the same epochs without fake quantisation
+	// say how much of any gain is quantisation-aware and how much is only
+	// more training.
+	control := nn.NewMLP(sizes, func() nn.Layer { return &nn.ReLU{} }, nn.NewRand(seed))
+	for i, p := range control.Params() {
+		copy(p.Value.Data, model.Params()[i].Value.Data)
+	}
+	if err := fit(ctx, "float32 control fine-tuning", control, xTrain, train.Y, qatEpochs, 1e-4); err != nil {
+		return err
+	}
+	variants = append(variants, &variant{name: fmt.Sprintf("float32 + %d epochs (QAT's control)", qatEpochs),
+		forward: func(x *nn.Mat) (*nn.Mat, error) { return control.Forward(x, false), nil }, bytes: 4 * params})
 	qat, err := quant.NewQAT(model, quant.QATOptions{})
 	if err != nil {
 		return err
@@ -120,7 +134,7 @@ func run(ctx context.Context, opts *lesson.Options) error {
 		return err
 	}
 	printTable(variants)
-	if err := printLayers([]*variant{variants[1], variants[3], variants[5]}, xTest); err != nil {
+	if err := printLayers([]*variant{variants[1], variants[3], variants[6]}, xTest); err != nil {
 		return err
 	}
 	if err := plotTradeoff(opts, variants, dataName); err != nil {
@@ -132,7 +146,7 @@ func run(ctx context.Context, opts *lesson.Options) error {
 	}
 	fmt.Printf("first layer weight error: std %.3f steps (uniform on [−½, ½] has %.3f)\n", lsb, 1/math.Sqrt(12))
 
-	f, d, s, q := variants[0], variants[1], variants[3], variants[5]
+	f, d, s, q := variants[0], variants[1], variants[3], variants[6]
 	lesson.Headline("%s: float32 %.2f%%, dynamic int8 %.2f%% (%+.2f pp), static %.2f%%, QAT %.2f%%; int8 model %.1f%% of the bytes, %.1f× faster at batch 64",
 		short(dataName), 100*f.acc, 100*d.acc, 100*(d.acc-f.acc), 100*s.acc, 100*q.acc,
 		100*float64(d.bytes)/float64(f.bytes), float64(f.lat64)/float64(d.lat64))
@@ -254,7 +268,18 @@ func plotTradeoff(opts *lesson.Options, vs []*variant, dataName string) error {
 		return err
 	}
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	var ticks []plot.Tick
+	for _, v := range []float64{0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500} {
+		ticks = append(ticks, plot.Tick{Value: v, Label: fmt.Sprint(v)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	// Room above the points for the legend.
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range vs {
+		lo, hi = math.Min(lo, 100*v.acc), math.Max(hi, 100*v.acc)
+	}
+	span := math.Max(hi-lo, 0.5)
+	p.Y.Min, p.Y.Max = lo-0.1*span, hi+1.2*span
 	path, err := opts.File("tradeoff.png")
 	if err != nil {
 		return err
