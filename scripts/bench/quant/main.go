@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/mlprep/mlprep/internal/cputime"
 	"github.com/mlprep/mlprep/internal/kernels"
 	"github.com/mlprep/mlprep/internal/nn"
 	"github.com/mlprep/mlprep/quant"
@@ -31,7 +32,7 @@ func main() {
 			log.Fatal("-clock cpu needs GOMAXPROCS=1: the kernels must run on the calling thread")
 		}
 		runtime.LockOSThread()
-		now = threadCPUClock
+		now = cputime.Thread
 	}
 	peer := map[string]any{}
 	if *peerPath != "" {
