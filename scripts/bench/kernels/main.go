@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/mlprep/mlprep/internal/cputime"
 	"log"
 	"math"
 	"math/rand/v2"
@@ -32,7 +33,7 @@ func main() {
 			log.Fatal("-clock cpu needs GOMAXPROCS=1: the kernels must run on the calling thread")
 		}
 		runtime.LockOSThread()
-		now = threadCPUClock
+		now = cputime.Thread
 	}
 	peer := map[string]any{}
 	if *peerPath != "" {
