@@ -16,20 +16,33 @@ const chunkRows = 128
 // forChunks splits the rows [0, n) into chunks of chunkRows and runs work on
 // each, from up to workers goroutines (GOMAXPROCS when workers ≤ 0). work
 // must write only to its own rows. It stops handing out chunks once ctx is
-// done and then returns ctx's error.
+// done and then returns ctx's error. A panic in work (a misbehaving Model)
+// stops the other workers and is raised again in the caller's goroutine,
+// where it can be recovered.
 func forChunks(ctx context.Context, n, workers int, work func(lo, hi int)) error {
 	chunks := (n + chunkRows - 1) / chunkRows
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, chunks)
-	var next atomic.Int64
-	var wg sync.WaitGroup
+	var (
+		next      atomic.Int64
+		wg        sync.WaitGroup
+		panicOnce sync.Once
+		panicked  atomic.Bool
+		reason    any
+	)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
+			defer func() {
+				if r := recover(); r != nil {
+					panicOnce.Do(func() { reason = r })
+					panicked.Store(true)
+				}
+			}()
+			for ctx.Err() == nil && !panicked.Load() {
 				c := int(next.Add(1)) - 1
 				if c >= chunks {
 					return
@@ -39,6 +52,9 @@ func forChunks(ctx context.Context, n, workers int, work func(lo, hi int)) error
 		}()
 	}
 	wg.Wait()
+	if panicked.Load() {
+		panic(reason)
+	}
 	return ctx.Err()
 }
 

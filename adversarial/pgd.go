@@ -31,14 +31,13 @@ func (n Norm) String() string {
 	return fmt.Sprintf("Norm(%d)", int(n))
 }
 
-// PGD is projected gradient descent on the negative loss (Madry et al.,
-// 2018): from a start x₀ inside the ball of radius Epsilon around x, repeat
-// Steps times
+// PGD is projected gradient ascent on the loss (Madry et al., 2018): from a
+// start x' = x₀ inside the ball of radius Epsilon around x, repeat Steps
+// times
 //
-//	x ← clip(x + Π(x + α·s − x_orig) …)   in detail:
-//	x ← x + α·s,  s = sign(∇ₓL) (L∞) or ∇ₓL/‖∇ₓL‖₂ (L2)
-//	δ ← x − x_orig projected onto the ball (clamp to ±ε, or rescale to ‖δ‖₂ ≤ ε)
-//	x ← clip(x_orig + δ) to the Range
+//	x' ← x' + α·s,  s = sign(∇L(x')) (L∞) or ∇L(x')/‖∇L(x')‖₂ (L2)
+//	δ  ← x' − x projected onto the ball (clamp to ±ε, or rescale to ‖δ‖₂ ≤ ε)
+//	x' ← clip(x + δ) to the Range
 //
 // With RandomStart, x₀ = clip(x + δ₀) with δ₀ uniform in the L∞ ball, or in
 // the L2 ball with a uniform radius (as torchattacks' PGDL2); without it
