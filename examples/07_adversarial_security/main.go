@@ -42,7 +42,7 @@ type plan struct {
 	// image on MNIST (clipping to [0, 1] slows its steps), to the first
 	// test images; 0 means all.
 	deepFoolRows int
-	sweep       []float64
+	sweep        []float64
 }
 
 func planFor(train *datasets.Images, quick bool) plan {
