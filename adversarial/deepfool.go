@@ -44,11 +44,7 @@ func (a DeepFool) Perturb(ctx context.Context, m Model, x *Matrix, labels []int)
 	if a.MaxIter < 0 {
 		return nil, fmt.Errorf("%w: DeepFool MaxIter %d < 0", ErrConfig, a.MaxIter)
 	}
-	lo, hi, err := a.Range.bounds()
-	if err != nil {
-		return nil, err
-	}
-	k, err := checkBatch(m, x, labels, lo, hi)
+	lo, hi, k, err := checkAttack(m, x, labels, a.Range)
 	if err != nil {
 		return nil, err
 	}

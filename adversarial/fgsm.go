@@ -26,11 +26,8 @@ func (a FGSM) Perturb(ctx context.Context, m Model, x *Matrix, labels []int) (*R
 	if err := checkEpsilon("Epsilon", a.Epsilon); err != nil {
 		return nil, err
 	}
-	lo, hi, err := a.Range.bounds()
+	lo, hi, _, err := checkAttack(m, x, labels, a.Range)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := checkBatch(m, x, labels, lo, hi); err != nil {
 		return nil, err
 	}
 	step := float32(a.Epsilon)

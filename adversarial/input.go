@@ -34,6 +34,16 @@ func (r Range) bounds() (lo, hi float32, err error) {
 	return r.Min, r.Max, nil
 }
 
+// checkAttack validates an attack's Range and its batch (see checkBatch),
+// returning the Range's bounds and the number of classes.
+func checkAttack(m Model, x *Matrix, labels []int, r Range) (lo, hi float32, classes int, err error) {
+	if lo, hi, err = r.bounds(); err != nil {
+		return 0, 0, 0, err
+	}
+	classes, err = checkBatch(m, x, labels, lo, hi)
+	return lo, hi, classes, err
+}
+
 // checkBatch validates what every attack receives from outside: finite
 // inputs inside [lo, hi], one label per row, and labels that name a class of
 // m. It returns the number of classes, found with a forward pass on the

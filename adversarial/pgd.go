@@ -84,11 +84,8 @@ func (a PGD) Perturb(ctx context.Context, m Model, x *Matrix, labels []int) (*Re
 	if err := a.check(x); err != nil {
 		return nil, err
 	}
-	lo, hi, err := a.Range.bounds()
+	lo, hi, _, err := checkAttack(m, x, labels, a.Range)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := checkBatch(m, x, labels, lo, hi); err != nil {
 		return nil, err
 	}
 	start := a.start(x)

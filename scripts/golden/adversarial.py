@@ -48,31 +48,23 @@ def fgsm(net, x, y, eps, targeted):
     return torch.clamp(x + step * g.sign(), 0, 1), [g]
 
 
-def pgd_linf(net, x, y, eps, alpha, steps, start, targeted):
+def pgd(net, x, y, norm, eps, alpha, steps, start, targeted):
+    """L∞ as Madry et al. and torchattacks.PGD; L2 in torchattacks.PGDL2's order
+    (without its +1e-10 on the gradient norm: Go skips a zero gradient instead)."""
     xa = x.clone() if start is None else torch.clamp(x + start, 0, 1)
     a = -alpha if targeted else alpha
     grads = []
     for _ in range(steps):
         g = input_grad(net, xa, y)
         grads.append(g)
-        xa = xa + a * g.sign()
-        delta = torch.clamp(xa - x, min=-eps, max=eps)
+        if norm == "linf":
+            xa = xa + a * g.sign()
+            delta = torch.clamp(xa - x, min=-eps, max=eps)
+        else:
+            xa = xa + a * (g / torch.norm(g, p=2, dim=1, keepdim=True))
+            delta = xa - x
+            delta = delta * torch.clamp(eps / torch.norm(delta, p=2, dim=1, keepdim=True), max=1)
         xa = torch.clamp(x + delta, 0, 1)
-    return xa, grads
-
-
-def pgd_l2(net, x, y, eps, alpha, steps, start, targeted):
-    xa = x.clone() if start is None else torch.clamp(x + start, 0, 1)
-    a = -alpha if targeted else alpha
-    grads = []
-    for _ in range(steps):
-        g = input_grad(net, xa, y)
-        grads.append(g)
-        gn = torch.norm(g, p=2, dim=1, keepdim=True)
-        xa = xa + a * (g / gn)
-        delta = xa - x
-        factor = torch.clamp(eps / torch.norm(delta, p=2, dim=1, keepdim=True), max=1)
-        xa = torch.clamp(x + delta * factor, 0, 1)
     return xa, grads
 
 
@@ -110,13 +102,13 @@ def add(name, kind, attack, eps, targeted, step=0.0, steps=1, norm="linf", start
 for eps in (0.1, 0.3):
     add(f"fgsm_eps{eps}", "fgsm", lambda net, xx, y, start, eps=eps: fgsm(net, xx, y, eps, False), eps, False)
 add("fgsm_targeted_eps0.2", "fgsm", lambda net, xx, y, start: fgsm(net, xx, y, 0.2, True), 0.2, True)
-add("bim_eps0.3", "pgd", lambda net, xx, y, start: pgd_linf(net, xx, y, 0.3, 0.05, 10, start, False),
+add("bim_eps0.3", "pgd", lambda net, xx, y, start: pgd(net, xx, y, "linf", 0.3, 0.05, 10, start, False),
     0.3, False, step=0.05, steps=10)
-add("pgd_linf_eps0.3_random_start", "pgd", lambda net, xx, y, start: pgd_linf(net, xx, y, 0.3, 0.05, 10, start, False),
+add("pgd_linf_eps0.3_random_start", "pgd", lambda net, xx, y, start: pgd(net, xx, y, "linf", 0.3, 0.05, 10, start, False),
     0.3, False, step=0.05, steps=10, start=linf_start(0.3))
-add("pgd_linf_targeted_eps0.2", "pgd", lambda net, xx, y, start: pgd_linf(net, xx, y, 0.2, 0.03, 8, start, True),
+add("pgd_linf_targeted_eps0.2", "pgd", lambda net, xx, y, start: pgd(net, xx, y, "linf", 0.2, 0.03, 8, start, True),
     0.2, True, step=0.03, steps=8, start=linf_start(0.2))
-add("pgd_l2_eps1.5_random_start", "pgd", lambda net, xx, y, start: pgd_l2(net, xx, y, 1.5, 0.3, 10, start, False),
+add("pgd_l2_eps1.5_random_start", "pgd", lambda net, xx, y, start: pgd(net, xx, y, "l2", 1.5, 0.3, 10, start, False),
     1.5, False, step=0.3, steps=10, norm="l2", start=l2_start(1.5))
 
 grad = input_grad(model, x, labels)
