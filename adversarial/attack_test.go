@@ -143,7 +143,7 @@ func TestDeepFoolFindsTheNearestBoundaryOfALinearModel(t *testing.T) {
 
 func TestResultsDoNotDependOnWorkers(t *testing.T) {
 	f := digitsOnce()
-	x, labels := f.trainX, f.trainLabels // > 10 chunks
+	x, labels := rows(f.trainX, 0, 300), f.trainLabels[:300] // two full chunks and a partial one
 	model := FromLayer(f.net)
 	attacks := map[string]func(workers int) Attack{
 		"PGD": func(w int) Attack {
@@ -158,7 +158,7 @@ func TestResultsDoNotDependOnWorkers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			one, err := at(1).Perturb(context.Background(), model, x, labels)
 			require.NoError(t, err)
-			for _, w := range []int{2, 3, 8} {
+			for _, w := range []int{2, 3} {
 				many, err := at(w).Perturb(context.Background(), model, x, labels)
 				require.NoError(t, err)
 				require.Equal(t, one.X.Data, many.X.Data, "workers %d", w)
