@@ -9,7 +9,7 @@ import (
 // Errors for bad input. Each is wrapped with the details (which row, which
 // value), so test for them with errors.Is.
 var (
-	ErrEpsilon = errors.New("adversarial: perturbation budget must be finite and ≥ 0")
+	ErrEpsilon = errors.New("adversarial: ε, step and overshoot must be finite and ≥ 0")
 	ErrConfig  = errors.New("adversarial: invalid attack settings")
 	ErrInput   = errors.New("adversarial: invalid input")
 	ErrLabel   = errors.New("adversarial: label out of range")
