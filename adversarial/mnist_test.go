@@ -23,7 +23,7 @@ func TestFGSMBreaksAnMNISTClassifier(t *testing.T) {
 		t.Skipf("MNIST not available (%v); set MLPREP_DATA to the shared data directory", err)
 	}
 	train, test := m.Split(8000, 7)
-	net := newReLUMLP([]int{784, 256, 10}, 1)
+	net := newReLUMLP([]int{784, 128, 10}, 1)
 	rng := nn.NewRand(3)
 	_, err = nn.TrainClassifier(context.Background(), net, nn.MatFrom(train.N, 784, train.X), train.Y, nn.TrainOptions{
 		Epochs: 15, BatchSize: 64, Optimizer: nn.NewAdam(1e-3), Rand: nn.NewRand(2),
