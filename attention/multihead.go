@@ -177,7 +177,7 @@ func (m *MultiHead) Forward(query, key, value *tensor.Dense, mask Mask, opt Opti
 	v := m.v.Forward(nn.MatFrom(b*lk, ve, vd), false)
 	m.rotate(q, lq, 0, false)
 	m.rotate(k, lk, 0, false)
-	p := m.problem(q, k, v, b, lq, lk, mask.plan(b, m.cfg.NumHeads, lq, lk))
+	p := m.problem(m.heads(q.Data, lq), m.heads(k.Data, lk), m.heads(v.Data, lk), b, mask.plan(b, m.cfg.NumHeads, lq, lk))
 	opt.run(p)
 	y := m.out.Forward(nn.MatFrom(b*lq, e, p.out.data), false)
 	if opt.ForBackward {
@@ -193,20 +193,21 @@ func (m *MultiHead) Forward(query, key, value *tensor.Dense, mask Mask, opt Opti
 	return newTensor(y.Data, b, lq, e), weights
 }
 
-// problem sets up the attention of the projected q (B·lq rows) against k
-// and v (B·lk rows), writing the concatenated heads into a new buffer.
-func (m *MultiHead) problem(q, k, v *nn.Mat, b, lq, lk int, mask *maskPlan) *problem {
-	h := m.cfg.NumHeads
-	d := m.cfg.EmbedDim / h
+// problem sets up the attention of q against k and v for a batch of b,
+// writing the concatenated heads into a new buffer.
+func (m *MultiHead) problem(q, k, v heads, b int, mask *maskPlan) *problem {
 	return &problem{
-		batch: b, nHeads: h,
-		q:     headColumns(q.Data, lq, d, h),
-		k:     headColumns(k.Data, lk, d, h),
-		v:     headColumns(v.Data, lk, d, h),
-		out:   headColumns(make([]float32, b*lq*m.cfg.EmbedDim), lq, d, h),
-		scale: float32(1 / math.Sqrt(float64(d))),
+		batch: b, nHeads: m.cfg.NumHeads,
+		q: q, k: k, v: v,
+		out:   m.heads(make([]float32, b*q.rows*m.cfg.EmbedDim), q.rows),
+		scale: float32(1 / math.Sqrt(float64(q.cols))),
 		mask:  mask,
 	}
+}
+
+// heads views a (B·l, E) projection as its B·H heads of l×E/H.
+func (m *MultiHead) heads(data []float32, l int) heads {
+	return headColumns(data, l, m.cfg.EmbedDim/m.cfg.NumHeads, m.cfg.NumHeads)
 }
 
 // rotate applies the rotary position embedding, if configured, to the
@@ -235,11 +236,9 @@ func (m *MultiHead) Backward(dOut *tensor.Dense) (dQuery, dKey, dValue *tensor.D
 		panic(fmt.Sprintf("attention: MultiHead.Backward: dOut %v, output (%d, %d, %d)", dOut.Shape(), rec.b, rec.lq, m.cfg.EmbedDim))
 	}
 	m.rec = nil
-	h, d := m.cfg.NumHeads, m.cfg.EmbedDim/m.cfg.NumHeads
 	dConcat := m.out.Backward(nn.MatFrom(b*l, e, dd))
 	dq, dk, dv := nn.NewMat(b*rec.lq, e), nn.NewMat(b*rec.lk, e), nn.NewMat(b*rec.lk, e)
-	rec.p.backward(headColumns(dConcat.Data, rec.lq, d, h),
-		headColumns(dq.Data, rec.lq, d, h), headColumns(dk.Data, rec.lk, d, h), headColumns(dv.Data, rec.lk, d, h))
+	rec.p.backward(m.heads(dConcat.Data, rec.lq), m.heads(dq.Data, rec.lq), m.heads(dk.Data, rec.lk), m.heads(dv.Data, rec.lk))
 	m.rotate(dq, rec.lq, 0, true)
 	m.rotate(dk, rec.lk, 0, true)
 	dQ, dK, dV := m.q.Backward(dq), m.k.Backward(dk), m.v.Backward(dv)
