@@ -93,6 +93,22 @@ func flatten(what string, seqs [][]int, limit int) (flat []int, b, l int, err er
 	return flat, len(seqs), l, nil
 }
 
+// examples validates and flattens n labelled sequences of length l.
+func (t *Tagger) examples(inputs, targets [][]int) (tokens, labels []int, n, l int, err error) {
+	tokens, n, l, err = flatten("input", inputs, t.cfg.Vocab)
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	labels, nt, lt, err := flatten("target", targets, t.cfg.Classes)
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	if nt != n || lt != l {
+		return nil, nil, 0, 0, fmt.Errorf("%w: %d targets of length %d for %d inputs of length %d", ErrSequences, nt, lt, n, l)
+	}
+	return tokens, labels, n, l, nil
+}
+
 // forward returns the logits (b·l × Classes) of the flattened tokens and,
 // if layer ≥ 0, the per-head attention weights of that block.
 func (t *Tagger) forward(tokens []int, b, l int, forBackward bool, layer int) (*nn.Mat, *tensor.Dense) {
@@ -165,16 +181,9 @@ func (t *Tagger) Predict(seqs [][]int) ([][]int, error) {
 // Accuracy returns the fraction of positions of inputs whose predicted label
 // equals targets' (token accuracy).
 func (t *Tagger) Accuracy(inputs, targets [][]int) (float64, error) {
-	tokens, b, l, err := flatten("input", inputs, t.cfg.Vocab)
+	tokens, labels, b, l, err := t.examples(inputs, targets)
 	if err != nil {
 		return 0, err
-	}
-	labels, _, _, err := flatten("target", targets, t.cfg.Classes)
-	if err != nil {
-		return 0, err
-	}
-	if len(labels) != len(tokens) {
-		return 0, fmt.Errorf("%w: %d target labels for %d input tokens", ErrSequences, len(labels), len(tokens))
 	}
 	logits, _ := t.forward(tokens, b, l, false, -1)
 	return nn.Accuracy(logits, labels), nil
@@ -210,16 +219,9 @@ type FitOptions struct {
 // sequences return an error wrapping ErrSequences; cancelling ctx stops
 // training between batches with ctx's error.
 func (t *Tagger) Fit(ctx context.Context, inputs, targets [][]int, opt FitOptions) (float64, error) {
-	tokens, n, l, err := flatten("input", inputs, t.cfg.Vocab)
+	tokens, labels, n, l, err := t.examples(inputs, targets)
 	if err != nil {
 		return 0, err
-	}
-	labels, nt, lt, err := flatten("target", targets, t.cfg.Classes)
-	if err != nil {
-		return 0, err
-	}
-	if nt != n || lt != l {
-		return 0, fmt.Errorf("%w: %d targets of length %d for %d inputs of length %d", ErrSequences, nt, lt, n, l)
 	}
 	if opt.Epochs <= 0 || opt.BatchSize <= 0 {
 		return 0, fmt.Errorf("attention: Fit needs positive Epochs and BatchSize, got %d and %d", opt.Epochs, opt.BatchSize)
