@@ -82,14 +82,27 @@ func (p *problem) runPlain() {
 			return
 		}
 		kernels.Sgemm(false, true, rows, lk, dk, p.scale, p.q.row(b, h, i0), p.q.ld, p.k.row(b, h, 0), p.k.ld, 0, s, lk)
+		// Without stored weights the normalisation is applied to the rows
+		// of P·V instead: dv multiplications per row rather than Lk.
+		var inv [queryBlock]float32
 		for r := range rows {
 			row := s[r*lk : (r+1)*lk]
 			if p.mask != nil {
 				p.mask.apply(b, h, i0+r, 0, row)
 			}
-			softmaxRow(row)
+			if sum := expRow(row); sum > 0 {
+				inv[r] = float32(1 / sum)
+			}
+			if p.probs != nil {
+				scaleRow(row, inv[r])
+			}
 		}
 		kernels.Sgemm(false, false, rows, dv, lk, 1, s, lk, p.v.row(b, h, 0), p.v.ld, 0, out, p.out.ld)
+		if p.probs == nil {
+			for r := range rows {
+				scaleRow(out[r*p.out.ld:r*p.out.ld+dv], inv[r])
+			}
+		}
 	})
 }
 

@@ -16,7 +16,9 @@ func expNonPositive(x float32) float32 {
 	if x < -87 { // e⁻⁸⁷ ≈ 1.6e-38: below float32's normal range; also −Inf
 		return 0
 	}
-	n := float32(math.Floor(float64(x*log2e + 0.5)))
+	// x·log2e ≤ 0, and int32 truncates toward zero, so this rounds to the
+	// nearest integer (halves away from zero) without a call to math.Floor.
+	n := float32(int32(x*log2e - 0.5))
 	r := x - n*ln2Hi - n*ln2Lo
 	p := float32(1.9875691500e-4)
 	p = p*r + 1.3981999507e-3
@@ -28,26 +30,44 @@ func expNonPositive(x float32) float32 {
 	return e * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 
-// softmaxRow replaces row by its softmax, subtracting the maximum first so no
-// score overflows. A row whose every entry is −Inf (every key masked)
-// becomes all zeros instead of the NaNs 0/0 would give.
+// softmaxRow replaces row by its softmax; see expRow.
 func softmaxRow(row []float32) {
+	if sum := expRow(row); sum > 0 {
+		scaleRow(row, float32(1/sum))
+	}
+}
+
+// expRow replaces row by exp(row − max(row)) and returns the sum, accumulated
+// in float64 because float32 sums of thousands of terms drift by ~1e-5.
+// Subtracting the maximum first keeps every exponent ≤ 0, so no score
+// overflows. A row whose every entry is −Inf (every key masked) becomes all
+// zeros with sum 0, where the textbook formula would give 0/0 = NaN.
+func expRow(row []float32) float64 {
 	m := negInf
 	for _, v := range row {
 		m = max(m, v)
 	}
 	if m == negInf {
 		clear(row)
-		return
+		return 0
 	}
-	var sum float64 // float32 sums of thousands of terms drift by ~1e-5
+	return expShifted(row, m)
+}
+
+// expShifted replaces row by exp(row − m), for m ≥ max(row), and returns
+// the sum.
+func expShifted(row []float32, m float32) float64 {
+	var sum float64
 	for j, v := range row {
 		e := expNonPositive(v - m)
 		row[j] = e
 		sum += float64(e)
 	}
-	inv := float32(1 / sum)
+	return sum
+}
+
+func scaleRow(row []float32, s float32) {
 	for j := range row {
-		row[j] *= inv
+		row[j] *= s
 	}
 }

@@ -94,16 +94,8 @@ func (sc *tiledScratch) onlineSoftmax(r int, row, acc []float32) {
 	if m != sc.m[r] {
 		corr := expNonPositive(sc.m[r] - m)
 		sc.l[r] *= float64(corr)
-		for c := range acc {
-			acc[c] *= corr
-		}
+		scaleRow(acc, corr)
 		sc.m[r] = m
 	}
-	var sum float64
-	for j, v := range row {
-		e := expNonPositive(v - m)
-		row[j] = e
-		sum += float64(e)
-	}
-	sc.l[r] += sum
+	sc.l[r] += expShifted(row, m)
 }

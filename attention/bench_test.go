@@ -1,0 +1,108 @@
+package attention_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mlprep/mlprep/attention"
+	"github.com/mlprep/mlprep/internal/nn"
+)
+
+// BenchmarkMultiHeadForward is the BENCHMARKS.md shape: batch 8, d_model 512,
+// 8 heads, self-attention without weights (PyTorch's need_weights=False).
+func BenchmarkMultiHeadForward(b *testing.B) {
+	for _, kernel := range []attention.Kernel{attention.TiledKernel, attention.PlainKernel} {
+		for _, n := range []int{128, 512, 1024} {
+			b.Run(fmt.Sprintf("kernel=%s/seq=%d", kernelName(kernel), n), func(b *testing.B) {
+				rng := nn.NewRand(1)
+				m := attention.NewMultiHead(attention.Config{EmbedDim: 512, NumHeads: 8}, rng)
+				x := randTensor(rng, 8, n, 512)
+				opt := attention.Options{Kernel: kernel}
+				for b.Loop() {
+					m.Forward(x, x, x, attention.Mask{}, opt)
+				}
+			})
+		}
+	}
+}
+
+func kernelName(k attention.Kernel) string {
+	return map[attention.Kernel]string{attention.AutoKernel: "auto", attention.PlainKernel: "plain", attention.TiledKernel: "tiled"}[k]
+}
+
+// BenchmarkLongSequence is one forward pass of batch 1, d_model 512, 8 heads
+// at sequence length 8192 with the memory-efficient kernel. It reports the
+// process's peak resident set (VmHWM) as peak-RSS-MiB; run it alone in a
+// fresh process (scripts/bench/attention.sh does) for that figure to mean
+// anything.
+func BenchmarkLongSequence(b *testing.B) {
+	rng := nn.NewRand(1)
+	m := attention.NewMultiHead(attention.Config{EmbedDim: 512, NumHeads: 8}, rng)
+	x := randTensor(rng, 1, 8192, 512)
+	opt := attention.Options{Kernel: attention.TiledKernel}
+	for b.Loop() {
+		m.Forward(x, x, x, attention.Mask{}, opt)
+	}
+	if kib, ok := peakRSSKiB(); ok {
+		b.ReportMetric(float64(kib)/1024, "peak-RSS-MiB")
+	}
+}
+
+// peakRSSKiB reads VmHWM, the peak resident set size, from /proc (Linux).
+func peakRSSKiB() (int, bool) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if rest, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			kib, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return kib, err == nil
+		}
+	}
+	return 0, false
+}
+
+func BenchmarkMultiHeadTrainingStep(b *testing.B) {
+	rng := nn.NewRand(1)
+	m := attention.NewMultiHead(attention.Config{EmbedDim: 256, NumHeads: 4}, rng)
+	x := randTensor(rng, 8, 128, 256)
+	dy := randTensor(rng, 8, 128, 256)
+	for b.Loop() {
+		m.Forward(x, x, x, attention.Mask{Causal: true}, attention.Options{ForBackward: true})
+		m.Backward(dy)
+	}
+}
+
+// BenchmarkDecodeStep is one token of incremental decoding against 1023
+// cached positions (batch 8, d_model 512, 8 heads).
+func BenchmarkDecodeStep(b *testing.B) {
+	rng := nn.NewRand(1)
+	m := attention.NewMultiHead(attention.Config{EmbedDim: 512, NumHeads: 8}, rng)
+	prompt := randTensor(rng, 8, 1023, 512)
+	token := randTensor(rng, 8, 1, 512)
+	for b.Loop() {
+		b.StopTimer()
+		cache := m.NewCache(8)
+		m.Decode(prompt, cache)
+		b.StartTimer()
+		m.Decode(token, cache)
+	}
+}
+
+func BenchmarkTaggerEpoch(b *testing.B) {
+	rng := nn.NewRand(1)
+	x, y := attention.ReverseDigits(1000, 10, rng)
+	m := attention.NewTagger(attention.TaggerConfig{Vocab: 10, Classes: 10, EmbedDim: 32, NumHeads: 2, FFDim: 64, Layers: 1}, rng)
+	for b.Loop() {
+		if _, err := m.Fit(b.Context(), x, y, attention.FitOptions{Epochs: 1, BatchSize: 32, LR: 3e-3}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
