@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlprep/mlprep/attention"
 	"github.com/mlprep/mlprep/internal/nn"
+	"gorgonia.org/tensor"
 )
 
 // BenchmarkMultiHeadForward is the BENCHMARKS.md shape: batch 8, d_model 512,
@@ -18,9 +19,8 @@ func BenchmarkMultiHeadForward(b *testing.B) {
 	for _, kernel := range []attention.Kernel{attention.TiledKernel, attention.PlainKernel} {
 		for _, n := range []int{128, 512, 1024} {
 			b.Run(fmt.Sprintf("kernel=%s/seq=%d", kernelName(kernel), n), func(b *testing.B) {
-				rng := nn.NewRand(1)
-				m := attention.NewMultiHead(attention.Config{EmbedDim: 512, NumHeads: 8}, rng)
-				x := randTensor(rng, 8, n, 512)
+				m, xs := benchInputs(512, 8, 1, 8, n)
+				x := xs[0]
 				opt := attention.Options{Kernel: kernel}
 				for b.Loop() {
 					m.Forward(x, x, x, attention.Mask{}, opt)
@@ -40,9 +40,8 @@ func kernelName(k attention.Kernel) string {
 // fresh process (scripts/bench/attention.sh does) for that figure to mean
 // anything.
 func BenchmarkLongSequence(b *testing.B) {
-	rng := nn.NewRand(1)
-	m := attention.NewMultiHead(attention.Config{EmbedDim: 512, NumHeads: 8}, rng)
-	x := randTensor(rng, 1, 8192, 512)
+	m, xs := benchInputs(512, 8, 1, 1, 8192)
+	x := xs[0]
 	opt := attention.Options{Kernel: attention.TiledKernel}
 	for b.Loop() {
 		m.Forward(x, x, x, attention.Mask{}, opt)
@@ -69,29 +68,37 @@ func peakRSSKiB() (int, bool) {
 	return 0, false
 }
 
-func BenchmarkMultiHeadTrainingStep(b *testing.B) {
+// benchInputs returns a module of width e with h heads and n random
+// (batch, length, e) tensors.
+func benchInputs(e, h int, n int, batch, length int) (*attention.MultiHead, []*tensor.Dense) {
 	rng := nn.NewRand(1)
-	m := attention.NewMultiHead(attention.Config{EmbedDim: 256, NumHeads: 4}, rng)
-	x := randTensor(rng, 8, 128, 256)
-	dy := randTensor(rng, 8, 128, 256)
+	m := attention.NewMultiHead(attention.Config{EmbedDim: e, NumHeads: h}, rng)
+	xs := make([]*tensor.Dense, n)
+	for i := range xs {
+		xs[i] = randTensor(rng, batch, length, e)
+	}
+	return m, xs
+}
+
+func BenchmarkMultiHeadTrainingStep(b *testing.B) {
+	m, xs := benchInputs(256, 4, 2, 8, 128)
+	x, dy := xs[0], xs[1]
 	for b.Loop() {
 		m.Forward(x, x, x, attention.Mask{Causal: true}, attention.Options{ForBackward: true})
 		m.Backward(dy)
 	}
 }
 
-// BenchmarkDecodeStep is one token of incremental decoding against 1023
-// cached positions (batch 8, d_model 512, 8 heads).
+// BenchmarkDecodeStep is one token of incremental decoding against 1024 and
+// more cached positions (batch 8, d_model 512, 8 heads): each iteration
+// appends a token, so the cache grows by b.N positions.
 func BenchmarkDecodeStep(b *testing.B) {
-	rng := nn.NewRand(1)
-	m := attention.NewMultiHead(attention.Config{EmbedDim: 512, NumHeads: 8}, rng)
-	prompt := randTensor(rng, 8, 1023, 512)
-	token := randTensor(rng, 8, 1, 512)
+	m, xs := benchInputs(512, 8, 1, 8, 1023)
+	prompt := xs[0]
+	token := randTensor(nn.NewRand(2), 8, 1, 512)
+	cache := m.NewCache(8)
+	m.Decode(prompt, cache)
 	for b.Loop() {
-		b.StopTimer()
-		cache := m.NewCache(8)
-		m.Decode(prompt, cache)
-		b.StartTimer()
 		m.Decode(token, cache)
 	}
 }

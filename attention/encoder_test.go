@@ -17,7 +17,7 @@ func TestEncoderBlockMatchesPyTorch(t *testing.T) {
 			FFDim      int                 `json:"ff_dim"`
 			State      map[string]flatJSON `json:"state"`
 			X          flatJSON            `json:"x"`
-			KeyPadding flatJSON            `json:"key_padding_mask"`
+			AllowKeys  *bools              `json:"allow_keys"`
 			Out        flatJSON            `json:"out"`
 			Probe      flatJSON            `json:"probe"`
 			GradX      flatJSON            `json:"grad_x"`
@@ -33,7 +33,7 @@ func TestEncoderBlockMatchesPyTorch(t *testing.T) {
 			if err := blk.LoadState(stateOf(t, c.State)); err != nil {
 				t.Fatal(err)
 			}
-			y, _ := blk.Forward(c.X.tensor(t), attention.Mask{AllowKeys: c.KeyPadding.allow(t)}, attention.Options{ForBackward: true})
+			y, _ := blk.Forward(c.X.tensor(t), attention.Mask{AllowKeys: c.AllowKeys.tensor()}, attention.Options{ForBackward: true})
 			assertClose(t, "out", data(y), c.Out.floats(t), 1e-5)
 			dx := blk.Backward(c.Probe.tensor(t))
 			assertClose(t, "grad x", data(dx), c.GradX.floats(t), 1e-5)

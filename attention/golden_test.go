@@ -32,19 +32,17 @@ func (f flatJSON) tensor(t *testing.T) *tensor.Dense {
 	return tensor.New(tensor.WithShape(f.Shape...), tensor.WithBacking(f.floats(t)))
 }
 
-// allow inverts a PyTorch boolean mask (true = blocked) into this package's
-// convention (true = allowed).
-func (f flatJSON) allow(t *testing.T) *tensor.Dense {
-	t.Helper()
-	var blocked []bool
-	if err := json.Unmarshal(f.Data, &blocked); err != nil {
-		t.Fatalf("decode mask: %v", err)
+// bools is a boolean tensor (a mask in this package's convention).
+type bools struct {
+	Shape []int  `json:"shape"`
+	Data  []bool `json:"data"`
+}
+
+func (b *bools) tensor() *tensor.Dense {
+	if b == nil {
+		return nil
 	}
-	allowed := make([]bool, len(blocked))
-	for i, b := range blocked {
-		allowed[i] = !b
-	}
-	return tensor.New(tensor.WithShape(f.Shape...), tensor.WithBacking(allowed))
+	return tensor.New(tensor.WithShape(b.Shape...), tensor.WithBacking(b.Data))
 }
 
 func stateOf(t *testing.T, s map[string]flatJSON) map[string]attention.Flat {
@@ -92,15 +90,16 @@ type mhaCase struct {
 	NumHeads       int                 `json:"num_heads"`
 	KDim           int                 `json:"kdim"`
 	VDim           int                 `json:"vdim"`
-	Bias           bool                `json:"bias"`
+	HasBias        bool                `json:"bias"`
 	SelfAttention  bool                `json:"self_attention"`
 	AverageWeights bool                `json:"average_weights"`
 	State          map[string]flatJSON `json:"state"`
 	Query          flatJSON            `json:"query"`
 	Key            flatJSON            `json:"key"`
 	Value          flatJSON            `json:"value"`
-	AttnMask       *flatJSON           `json:"attn_mask"`
-	KeyPadding     *flatJSON           `json:"key_padding_mask"`
+	Allow          *bools              `json:"allow"`
+	AllowKeys      *bools              `json:"allow_keys"`
+	Bias           *flatJSON           `json:"attn_bias"`
 	Out            flatJSON            `json:"out"`
 	Weights        flatJSON            `json:"weights"`
 	Probe          flatJSON            `json:"probe"`
@@ -110,25 +109,12 @@ type mhaCase struct {
 	Grads          map[string]flatJSON `json:"grads"`
 }
 
-// mask converts the case's PyTorch masks: a boolean attn_mask becomes Allow,
-// a float one Bias (its (B·H, Lq, Lk) layout is (B, H, Lq, Lk)).
-func (c mhaCase) mask(t *testing.T, batch int) attention.Mask {
-	var m attention.Mask
-	if c.KeyPadding != nil {
-		m.AllowKeys = c.KeyPadding.allow(t)
-	}
-	if a := c.AttnMask; a != nil {
-		var probe []bool
-		if json.Unmarshal(a.Data, &probe) == nil {
-			m.Allow = a.allow(t)
-		} else {
-			bias := a.tensor(t)
-			s := a.Shape
-			if len(s) == 3 {
-				bias.Reshape(batch, c.NumHeads, s[1], s[2])
-			}
-			m.Bias = bias
-		}
+// mask returns the case's masks, which the golden script converted from
+// PyTorch's convention (true = blocked) to this package's (true = allowed).
+func (c mhaCase) mask(t *testing.T) attention.Mask {
+	m := attention.Mask{Allow: c.Allow.tensor(), AllowKeys: c.AllowKeys.tensor()}
+	if c.Bias != nil {
+		m.Bias = c.Bias.tensor(t)
 	}
 	return m
 }
@@ -142,7 +128,7 @@ func TestMultiHeadMatchesPyTorch(t *testing.T) {
 		for _, kernel := range []attention.Kernel{attention.PlainKernel, attention.AutoKernel} {
 			t.Run(fmt.Sprintf("%s/kernel=%d", c.Name, kernel), func(t *testing.T) {
 				m := attention.NewMultiHead(attention.Config{
-					EmbedDim: c.EmbedDim, NumHeads: c.NumHeads, KDim: c.KDim, VDim: c.VDim, NoBias: !c.Bias,
+					EmbedDim: c.EmbedDim, NumHeads: c.NumHeads, KDim: c.KDim, VDim: c.VDim, NoBias: !c.HasBias,
 				}, nil)
 				if err := m.LoadState(stateOf(t, c.State)); err != nil {
 					t.Fatal(err)
@@ -160,7 +146,7 @@ func TestMultiHeadMatchesPyTorch(t *testing.T) {
 					opt.Weights = attention.NoWeights
 				}
 				opt.ForBackward = kernel == attention.PlainKernel
-				out, w := m.Forward(q, k, v, c.mask(t, c.Query.Shape[0]), opt)
+				out, w := m.Forward(q, k, v, c.mask(t), opt)
 				assertClose(t, "out", data(out), c.Out.floats(t), 1e-5)
 				if kernel == attention.AutoKernel {
 					return

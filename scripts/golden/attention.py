@@ -5,8 +5,10 @@ Writes attention/testdata/multihead.json (nn.MultiheadAttention outputs, weights
 and gradients for several configurations), attention/testdata/encoder.json
 (nn.TransformerEncoderLayer with norm_first=True) and
 attention/testdata/sinusoidal.json. Every tensor is {"shape": [...], "data": [...]}
-(row-major), the layout attention.Flat decodes. Masks are stored in PyTorch's
-convention (True = blocked); the Go tests invert them into Allow masks.
+(row-major), the layout attention.Flat decodes. Masks are written twice: as
+PyTorch got them ("attn_mask", "key_padding_mask": True = blocked) and converted
+to the Go package's convention ("allow", "allow_keys": True = allowed; a float
+attn_mask of shape (B·H, Lq, Lk) becomes "attn_bias" of shape (B, H, Lq, Lk)).
 Run from the module root: /usr/bin/python3 scripts/golden/attention.py
 """
 import json
@@ -56,8 +58,13 @@ def mha_case(name, E=16, H=4, B=2, Lq=5, Lk=5, kdim=None, vdim=None, bias=True,
         case.update(key=flat(k), value=flat(v), grad_key=flat(k.grad), grad_value=flat(v.grad))
     if attn_mask is not None:
         case["attn_mask"] = flat(attn_mask)
+        if attn_mask.dtype == torch.bool:
+            case["allow"] = flat(~attn_mask)
+        else:
+            case["attn_bias"] = flat(attn_mask.reshape(B, H, Lq, Lk))
     if key_padding_mask is not None:
         case["key_padding_mask"] = flat(key_padding_mask)
+        case["allow_keys"] = flat(~key_padding_mask)
     return case
 
 
@@ -94,7 +101,8 @@ for act in ("relu", "gelu"):
     (y * probe).sum().backward()
     enc_cases.append({
         "activation": act, "embed_dim": 16, "num_heads": 4, "ff_dim": 32,
-        "state": state(layer), "x": flat(x), "key_padding_mask": flat(pad), "out": flat(y),
+        "state": state(layer), "x": flat(x), "key_padding_mask": flat(pad), "allow_keys": flat(~pad),
+        "out": flat(y),
         "probe": flat(probe), "grad_x": flat(x.grad),
         "grads": {k: flat(p.grad) for k, p in layer.named_parameters()},
     })
