@@ -104,7 +104,7 @@
 // running maximum m, running sum l and unnormalised output, and rescales
 // them by exp(m_old − m_new) whenever a tile raises the maximum. The result
 // equals the plain kernel (to ~1e-7 in practice; the tests require 1e-5)
-// while only a 64×256 tile of scores per worker ever exists: memory is O(n·d)
+// while only a 128×256 tile of scores per worker ever exists: memory is O(n·d)
 // for the inputs and output, not O(n²). The arithmetic is still O(n²·d); on a
 // CPU the gain is memory and cache locality. It cannot return the weights or
 // record for Backward, and AutoKernel picks it whenever neither is asked for.

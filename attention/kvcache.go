@@ -3,7 +3,6 @@ package attention
 import (
 	"fmt"
 
-	"github.com/mlprep/mlprep/internal/nn"
 	"gorgonia.org/tensor"
 )
 
@@ -50,16 +49,16 @@ func (m *MultiHead) Decode(x *tensor.Dense, c *Cache) *tensor.Dense {
 			x.Shape(), c.batch, c.width, m.cfg.EmbedDim, m.cfg.KDim, m.cfg.VDim))
 	}
 	m.rec = nil
-	in := nn.MatFrom(b*t, e, xd)
-	q, k, v := m.q.Forward(in, false), m.k.Forward(in, false), m.v.Forward(in, false)
+	q, k, v := project(m.q, xd, b*t, &m.ws.q), project(m.k, xd, b*t, &m.ws.k), project(m.v, xd, b*t, &m.ws.v)
 	start := c.length
 	m.rotate(q, t, start, false)
 	m.rotate(k, t, start, false)
 	c.append(k.Data, v.Data, t)
 	mask := (Mask{Causal: true}).plan(b, m.cfg.NumHeads, t, c.length)
-	p := m.problem(m.heads(q.Data, t), c.heads(c.k, m.cfg.NumHeads), c.heads(c.v, m.cfg.NumHeads), b, mask)
+	concat := grow(&m.ws.concat, b*t*e)
+	p := m.problem(m.heads(q.Data, t), c.heads(c.k, m.cfg.NumHeads), c.heads(c.v, m.cfg.NumHeads), m.heads(concat, t), b, mask)
 	p.runTiled()
-	y := m.out.Forward(nn.MatFrom(b*t, e, p.out.data), false)
+	y := project(m.out, concat, b*t, new([]float32))
 	return newTensor(y.Data, b, t, e)
 }
 

@@ -42,6 +42,7 @@ type MultiHead struct {
 	q, k, v, out *nn.Dense
 	params       paramList
 	rec          *record
+	ws           workspace
 }
 
 // record is what Backward needs from a Forward with ForBackward.
@@ -172,16 +173,28 @@ func (m *MultiHead) Forward(query, key, value *tensor.Dense, mask Mask, opt Opti
 			m.cfg.EmbedDim, m.cfg.KDim, m.cfg.VDim, query.Shape(), key.Shape(), value.Shape()))
 	}
 	m.rec = nil
-	q := m.q.Forward(nn.MatFrom(b*lq, e, qd), false)
-	k := m.k.Forward(nn.MatFrom(b*lk, ke, kd), false)
-	v := m.v.Forward(nn.MatFrom(b*lk, ve, vd), false)
+	var q, k, v, y *nn.Mat
+	var concat []float32
+	if opt.ForBackward { // the layers keep their inputs for Backward
+		q = m.q.Forward(nn.MatFrom(b*lq, e, qd), false)
+		k = m.k.Forward(nn.MatFrom(b*lk, ke, kd), false)
+		v = m.v.Forward(nn.MatFrom(b*lk, ve, vd), false)
+		concat = make([]float32, b*lq*e)
+	} else {
+		q = project(m.q, qd, b*lq, &m.ws.q)
+		k = project(m.k, kd, b*lk, &m.ws.k)
+		v = project(m.v, vd, b*lk, &m.ws.v)
+		concat = grow(&m.ws.concat, b*lq*e)
+	}
 	m.rotate(q, lq, 0, false)
 	m.rotate(k, lk, 0, false)
-	p := m.problem(m.heads(q.Data, lq), m.heads(k.Data, lk), m.heads(v.Data, lk), b, mask.plan(b, m.cfg.NumHeads, lq, lk))
+	p := m.problem(m.heads(q.Data, lq), m.heads(k.Data, lk), m.heads(v.Data, lk), m.heads(concat, lq), b, mask.plan(b, m.cfg.NumHeads, lq, lk))
 	opt.run(p)
-	y := m.out.Forward(nn.MatFrom(b*lq, e, p.out.data), false)
 	if opt.ForBackward {
+		y = m.out.Forward(nn.MatFrom(b*lq, e, concat), false)
 		m.rec = &record{p: p, b: b, lq: lq, lk: lk}
+	} else {
+		y = project(m.out, concat, b*lq, new([]float32))
 	}
 	if w := opt.weights(p); w != nil {
 		if opt.Weights == PerHeadWeights {
@@ -194,12 +207,11 @@ func (m *MultiHead) Forward(query, key, value *tensor.Dense, mask Mask, opt Opti
 }
 
 // problem sets up the attention of q against k and v for a batch of b,
-// writing the concatenated heads into a new buffer.
-func (m *MultiHead) problem(q, k, v heads, b int, mask *maskPlan) *problem {
+// writing the concatenated heads into out.
+func (m *MultiHead) problem(q, k, v, out heads, b int, mask *maskPlan) *problem {
 	return &problem{
 		batch: b, nHeads: m.cfg.NumHeads,
-		q: q, k: k, v: v,
-		out:   m.heads(make([]float32, b*q.rows*m.cfg.EmbedDim), q.rows),
+		q: q, k: k, v: v, out: out,
 		scale: float32(1 / math.Sqrt(float64(q.cols))),
 		mask:  mask,
 	}

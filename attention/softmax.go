@@ -2,32 +2,11 @@ package attention
 
 import "math"
 
-// expNonPositive returns eˣ for x ≤ 0 in float32, with a relative error below
-// 2e-7: x = n·ln2 + r with |r| ≤ ln2/2, eʳ from Cephes' expf polynomial and
-// 2ⁿ from the exponent bits. The softmax only ever exponentiates x − max ≤ 0,
-// and this is several times faster than math.Exp, which matters because the
-// softmax touches every one of the B·H·Lq·Lk scores.
+// expNonPositive returns eˣ for x ≤ 0; see expShifted.
 func expNonPositive(x float32) float32 {
-	const (
-		log2e = 1.44269504088896341
-		ln2Hi = 0.693359375
-		ln2Lo = -2.12194440e-4
-	)
-	if x < -87 { // e⁻⁸⁷ ≈ 1.6e-38: below float32's normal range; also −Inf
-		return 0
-	}
-	// x·log2e ≤ 0, and int32 truncates toward zero, so this rounds to the
-	// nearest integer (halves away from zero) without a call to math.Floor.
-	n := float32(int32(x*log2e - 0.5))
-	r := x - n*ln2Hi - n*ln2Lo
-	p := float32(1.9875691500e-4)
-	p = p*r + 1.3981999507e-3
-	p = p*r + 8.3334519073e-3
-	p = p*r + 4.1665795894e-2
-	p = p*r + 1.6666665459e-1
-	p = p*r + 5.0000001201e-1
-	e := p*r*r + r + 1
-	return e * math.Float32frombits(uint32(int32(n)+127)<<23)
+	v := [1]float32{x}
+	expShifted(v[:], 0)
+	return v[0]
 }
 
 // softmaxRow replaces row by its softmax; see expRow.
@@ -55,11 +34,36 @@ func expRow(row []float32) float64 {
 }
 
 // expShifted replaces row by exp(row − m), for m ≥ max(row), and returns
-// the sum.
+// the sum. The exponential is computed in float32 with a relative error
+// below 2e-7: x = n·ln2 + r with |r| ≤ ln2/2, eʳ from Cephes' expf
+// polynomial (evaluated in Estrin's scheme, which shortens the dependency
+// chain) and 2ⁿ from the exponent bits. The softmax touches every one of the
+// B·H·Lq·Lk scores, so this loop is written out here rather than calling a
+// scalar exp, which the compiler would not inline: it is several times
+// faster than math.Exp per element.
 func expShifted(row []float32, m float32) float64 {
+	const (
+		log2e = 1.44269504088896341
+		ln2Hi = 0.693359375
+		ln2Lo = -2.12194440e-4
+	)
 	var sum float64
 	for j, v := range row {
-		e := expNonPositive(v - m)
+		x := v - m
+		var e float32
+		// Below −87, eˣ < 1.6e-38 leaves float32's normal range; −Inf
+		// (a masked score) lands here too and gives exactly 0.
+		if x >= -87 {
+			// x·log2e ≤ 0 and int32 truncates toward zero, so this rounds to
+			// the nearest integer without a call to math.Floor.
+			ni := int32(x*log2e - 0.5)
+			n := float32(ni)
+			r := x - n*ln2Hi - n*ln2Lo
+			r2 := r * r
+			p := (5.0000001201e-1 + 1.6666665459e-1*r) + (4.1665795894e-2+8.3334519073e-3*r)*r2 +
+				(1.3981999507e-3+1.9875691500e-4*r)*(r2*r2)
+			e = (p*r2 + r + 1) * math.Float32frombits(uint32(ni+127)<<23)
+		}
 		row[j] = e
 		sum += float64(e)
 	}
