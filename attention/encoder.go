@@ -44,7 +44,7 @@ type EncoderBlock struct {
 }
 
 // NewEncoderBlock returns a block initialised as PyTorch initialises
-// nn.TransformerEncoderLayer; rng nil means nn.NewRand(1). It panics on an
+// nn.TransformerEncoderLayer; rng nil means a fixed seed. It panics on an
 // invalid configuration.
 func NewEncoderBlock(cfg BlockConfig, rng *rand.Rand) *EncoderBlock {
 	if cfg.FFDim <= 0 {

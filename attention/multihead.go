@@ -23,7 +23,8 @@ type Config struct {
 	// NoBias drops in_proj_bias and out_proj.bias (PyTorch's bias=False).
 	NoBias bool
 	// Rotary, if set, rotates each head's queries and keys after the
-	// projection (RoPE). PyTorch's module has no such option.
+	// projection (RoPE), numbering positions from 0 in every Forward and
+	// from the cache length in Decode. PyTorch's module has no such option.
 	Rotary *Rotary
 }
 
@@ -53,9 +54,10 @@ type record struct {
 
 // NewMultiHead returns a module initialised as nn.MultiheadAttention
 // initialises itself: Xavier-uniform input projections, zero biases and
-// U(±1/√E) for out_proj.weight. rng seeds the weights; nil means
-// nn.NewRand(1). It panics if EmbedDim is not a positive multiple of
-// NumHeads, or if Rotary is set and the head size is odd.
+// U(±1/√E) for out_proj.weight. rng draws the weights; nil means a fixed
+// seed, so two modules built with nil are identical. It panics if EmbedDim
+// is not a positive multiple of NumHeads, or if Rotary is set and the head
+// size is odd.
 func NewMultiHead(cfg Config, rng *rand.Rand) *MultiHead {
 	e, h := cfg.EmbedDim, cfg.NumHeads
 	if e <= 0 || h <= 0 || e%h != 0 {

@@ -41,7 +41,7 @@ type Tagger struct {
 }
 
 // NewTagger returns a Tagger with PyTorch's initialisation (N(0, 1)
-// embeddings, as nn.Embedding); rng nil means nn.NewRand(1). It panics on a
+// embeddings, as nn.Embedding); rng nil means a fixed seed. It panics on a
 // non-positive size.
 func NewTagger(cfg TaggerConfig, rng *rand.Rand) *Tagger {
 	if cfg.Vocab <= 0 || cfg.Classes <= 0 || cfg.Layers <= 0 {
