@@ -101,7 +101,7 @@ def main():
     base_long = min(r[3] for r in runs)
 
     def ms(s):
-        return f"{s * 1e3:.1f} ms" if s < 10 else f"{s:.1f} s"
+        return f"{s * 1e3:.1f} ms" if s < 1 else f"{s:.2f} s"
 
     print()
     print("| forward, d_model 512, 8 heads | ours: tiled (auto) / plain, wall | PyTorch 1.13, wall | ratio, wall "
