@@ -63,3 +63,41 @@ func TestLoadStateRejectsBadWeights(t *testing.T) {
 		t.Fatal("valid state was not copied in")
 	}
 }
+
+// FuzzLoadState feeds LoadState arbitrary shapes and values for each of the
+// module's names: it must accept exactly the well-formed states and never
+// panic.
+func FuzzLoadState(f *testing.F) {
+	f.Add([]byte{2, 8, 12, 0, 0, 128, 63}, uint8(0), uint8(0))
+	f.Add([]byte{}, uint8(3), uint8(1))
+	f.Add([]byte{0, 0, 192, 127}, uint8(1), uint8(2))
+	f.Fuzz(func(t *testing.T, raw []byte, which, dims uint8) {
+		m := attention.NewMultiHead(attention.Config{EmbedDim: 4, NumHeads: 2}, nil)
+		state := map[string]attention.Flat{}
+		params := m.Parameters()
+		for _, p := range params {
+			state[p.Name] = attention.Flat{Shape: append([]int(nil), p.Value.Shape()...), Data: make([]float32, p.Value.Shape().TotalSize())}
+		}
+		// Replace one tensor by the fuzzed one: shape from the first bytes,
+		// values from the rest as float32 bits.
+		target := params[int(which)%len(params)]
+		name := target.Name
+		var shape []int
+		for i := 0; i < int(dims%4) && i < len(raw); i++ {
+			shape = append(shape, int(raw[i]))
+		}
+		var values []float32
+		for i := len(shape); i+4 <= len(raw); i += 4 {
+			values = append(values, math.Float32frombits(uint32(raw[i])|uint32(raw[i+1])<<8|uint32(raw[i+2])<<16|uint32(raw[i+3])<<24))
+		}
+		state[name] = attention.Flat{Shape: shape, Data: values}
+		err := m.LoadState(state)
+		wellFormed := slices.Equal(shape, []int(target.Value.Shape())) && len(values) == len(data(target.Value))
+		for _, v := range values {
+			wellFormed = wellFormed && !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0)
+		}
+		if wellFormed != (err == nil) {
+			t.Fatalf("%s with shape %v and %d values: error %v", name, shape, len(values), err)
+		}
+	})
+}
