@@ -325,3 +325,25 @@ func TestResultsDoNotDependOnWorkers(t *testing.T) {
 		t.Fatal("outputs differ between 1 and 4 workers")
 	}
 }
+
+// No keys at all is the limit of a fully masked row: zero attention output.
+func TestEmptySequences(t *testing.T) {
+	rng := nn.NewRand(17)
+	for _, kernel := range []attention.Kernel{attention.PlainKernel, attention.TiledKernel} {
+		out, _ := attention.ScaledDotProduct(randTensor(rng, 2, 3, 3, 4), randTensor(rng, 2, 3, 0, 4), randTensor(rng, 2, 3, 0, 5), attention.Mask{}, attention.Options{Kernel: kernel})
+		if !out.Shape().Eq(tensor.Shape{2, 3, 3, 5}) || slices.Max(data(out)) != 0 || slices.Min(data(out)) != 0 {
+			t.Fatalf("kernel %d: no keys gave %v %v", kernel, out.Shape(), data(out))
+		}
+		out, _ = attention.ScaledDotProduct(randTensor(rng, 2, 3, 0, 4), randTensor(rng, 2, 3, 2, 4), randTensor(rng, 2, 3, 2, 5), attention.Mask{}, attention.Options{Kernel: kernel})
+		if !out.Shape().Eq(tensor.Shape{2, 3, 0, 5}) {
+			t.Fatalf("no queries gave shape %v", out.Shape())
+		}
+	}
+	m := attention.NewMultiHead(attention.Config{EmbedDim: 4, NumHeads: 2}, rng)
+	none, q := randTensor(rng, 2, 0, 4), randTensor(rng, 2, 3, 4)
+	m.Forward(q, none, none, attention.Mask{Causal: true}, attention.Options{ForBackward: true})
+	dq, dk, _ := m.Backward(q)
+	if !dk.Shape().Eq(tensor.Shape{2, 0, 4}) || slices.Max(data(dq)) != 0 {
+		t.Fatalf("backward with no keys: dk %v, dq %v", dk.Shape(), data(dq))
+	}
+}

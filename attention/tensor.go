@@ -17,6 +17,9 @@ func float32Data(what string, t *tensor.Dense) ([]float32, tensor.Shape) {
 	if t.Dtype() != tensor.Float32 {
 		panic(fmt.Sprintf("attention: %s has dtype %v, want float32", what, t.Dtype()))
 	}
+	if t.Shape().TotalSize() == 0 { // gorgonia's Data panics on empty tensors
+		return nil, t.Shape()
+	}
 	t = contiguous(t)
 	data := t.Data().([]float32)
 	return data[:t.Shape().TotalSize()], t.Shape()
@@ -26,6 +29,9 @@ func float32Data(what string, t *tensor.Dense) ([]float32, tensor.Shape) {
 func boolData(what string, t *tensor.Dense) ([]bool, tensor.Shape) {
 	if t.Dtype() != tensor.Bool {
 		panic(fmt.Sprintf("attention: %s has dtype %v, want bool", what, t.Dtype()))
+	}
+	if t.Shape().TotalSize() == 0 {
+		return nil, t.Shape()
 	}
 	t = contiguous(t)
 	data := t.Data().([]bool)
