@@ -90,8 +90,9 @@
 // # Decoding with a KV cache
 //
 // Generating token t needs the keys and values of tokens 0…t−1. Cache keeps
-// them, so MultiHead.Decode projects only the new token: O(t·E) work per step
-// instead of recomputing O(t·E²) projections. The output for token t equals
+// them, so MultiHead.Decode projects only the new token and attends over the
+// stored rows: O(E² + t·E) work per step instead of the O(t·E² + t²·E) of
+// re-running the causal pass over all t tokens. The output for token t equals
 // row t of the full causal pass (tested to 1e-5). The cost moves to memory,
 // 2·B·t·E floats per layer, which is what bounds context length in serving.
 //

@@ -9,10 +9,10 @@ import (
 // Cache holds the projected keys and values of the tokens a MultiHead has
 // decoded so far, for incremental (autoregressive) decoding. Without it,
 // generating token t recomputes the keys and values of all t−1 earlier
-// tokens, O(t²) work per sequence in the projections alone; with it each step
-// projects only the new tokens and attends over the stored rows. The price is
-// memory: 2·B·t·E floats per layer, which is what limits context length at
-// inference time.
+// tokens, so a sequence of n tokens costs O(n²) projections; with it each
+// step projects only the new tokens and attends over the stored rows. The
+// price is memory: 2·B·t·E floats per layer, which is what limits context
+// length at inference time.
 //
 // A Cache belongs to one MultiHead and one batch of sequences.
 type Cache struct {
