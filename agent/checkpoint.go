@@ -57,8 +57,10 @@ type EncodedWrite struct {
 // for concurrent use and must store each call atomically: a crash leaves
 // either the whole checkpoint (or task writes) or nothing.
 type Checkpointer interface {
-	// Put stores cp as the newest checkpoint of cp.Thread and returns its ID.
-	Put(ctx context.Context, cp Checkpoint) (id string, err error)
+	// Put stores cp as the newest checkpoint of cp.Thread, together with
+	// task writes already known for the super-step that follows it (usually
+	// none), and returns its ID.
+	Put(ctx context.Context, cp Checkpoint, writes []TaskWrites) (id string, err error)
 	// PutWrites records the writes of one task of the super-step that
 	// follows checkpoint id.
 	PutWrites(ctx context.Context, thread, id string, w TaskWrites) error

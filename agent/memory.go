@@ -25,7 +25,7 @@ type memoryEntry struct {
 }
 
 // Put implements Checkpointer.
-func (m *MemoryCheckpointer) Put(_ context.Context, cp Checkpoint) (string, error) {
+func (m *MemoryCheckpointer) Put(_ context.Context, cp Checkpoint, writes []TaskWrites) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.byID == nil {
@@ -35,7 +35,12 @@ func (m *MemoryCheckpointer) Put(_ context.Context, cp Checkpoint) (string, erro
 	cp.ID = strconv.FormatInt(m.seq, 10)
 	cp.Created = time.Now()
 	cp = cloneCheckpoint(cp)
-	m.byID[cp.ID] = &memoryEntry{cp: cp}
+	e := &memoryEntry{cp: cp}
+	for _, w := range writes {
+		e.writes = append(e.writes, cloneWrites(w))
+	}
+	slices.SortFunc(e.writes, func(a, b TaskWrites) int { return a.Task - b.Task })
+	m.byID[cp.ID] = e
 	m.threads[cp.Thread] = append(m.threads[cp.Thread], cp.ID)
 	return cp.ID, nil
 }

@@ -164,47 +164,39 @@ func (x *execution[S]) fromCheckpoint(id string, human Update[S]) (S, error) {
 			return x.state, err
 		}
 		x.r.merge(&x.state, human)
-		state, err := x.r.codec.Marshal(x.state)
-		if err != nil {
-			return x.state, fmt.Errorf("agent: encoding the state after the human update: %w", err)
-		}
-		id, err := x.r.cp.Put(x.ctx, Checkpoint{
-			Thread: x.thread, Parent: x.cpID, Step: x.step, State: state,
-			Next: cp.Next, InterruptWhen: cp.InterruptWhen, InterruptNode: cp.InterruptNode, Source: "update",
-		})
-		if err != nil {
+		if err := x.saveAgain(cp, "update", writes); err != nil {
 			return x.state, err
 		}
-		for _, w := range writes {
-			if err := x.r.cp.PutWrites(x.ctx, x.thread, id, w); err != nil {
-				return x.state, err
-			}
-		}
-		x.cpID = id
 	}
 	if cp.InterruptWhen != "before" {
 		if n := x.firstIn(x.r.before); n != "" {
-			return x.state, x.interruptHere("before", n, cp)
+			// Resuming from an after-interrupt (or a crash) reaches a
+			// before-interrupt: record that the run stopped there.
+			cp.InterruptWhen, cp.InterruptNode = "before", n
+			if err := x.saveAgain(cp, "interrupt", writes); err != nil {
+				return x.state, err
+			}
+			return x.state, &Interrupt{Node: n, When: "before", Checkpoint: x.cpID}
 		}
 	}
 	return x.loop()
 }
 
-// interruptHere records that the run resumed from an after-interrupt stopped
-// again before a node of the pending super-step.
-func (x *execution[S]) interruptHere(when, node string, from Checkpoint) error {
+// saveAgain checkpoints the current state with cp's pending tasks and
+// interrupt as a child of the current checkpoint, carrying the task writes
+// over so that no finished task runs again.
+func (x *execution[S]) saveAgain(cp Checkpoint, source string, writes []TaskWrites) error {
 	state, err := x.r.codec.Marshal(x.state)
 	if err != nil {
 		return fmt.Errorf("agent: encoding the state: %w", err)
 	}
-	from.Parent, from.State = x.cpID, state
-	from.InterruptWhen, from.InterruptNode, from.Source = when, node, "interrupt"
-	id, err := x.r.cp.Put(x.ctx, from)
+	cp.Parent, cp.State, cp.Source = x.cpID, state, source
+	id, err := x.r.cp.Put(x.ctx, cp, writes)
 	if err != nil {
 		return err
 	}
 	x.cpID = id
-	return &Interrupt{Node: node, When: when, Checkpoint: id}
+	return nil
 }
 
 // restore loads a checkpoint's state, pending tasks and their saved writes.
@@ -298,7 +290,7 @@ func (x *execution[S]) checkpoint(source string, stop *Interrupt) error {
 		if stop != nil {
 			cp.InterruptWhen, cp.InterruptNode = stop.When, stop.Node
 		}
-		id, err := x.r.cp.Put(x.ctx, cp)
+		id, err := x.r.cp.Put(x.ctx, cp, nil)
 		if err != nil {
 			return fmt.Errorf("agent: saving the checkpoint of step %d: %w", x.step, err)
 		}
