@@ -89,6 +89,9 @@ type execution[S any] struct {
 	thread  string
 	yield   func(Event[S], error) bool
 	stopped bool
+	// outer is the emitter of the node this run is nested in (a subgraph
+	// invoked inside a node): custom events and tokens are passed up to it.
+	outer *emitter
 
 	state   S
 	step    int
@@ -112,6 +115,7 @@ func (r *Runnable[S]) begin(ctx context.Context, cfg Config, yield func(Event[S]
 		return nil, errors.New("agent: Config.Thread given but the graph was compiled without a Checkpointer")
 	}
 	x := &execution[S]{r: r, thread: cfg.Thread, yield: yield}
+	x.outer, _ = ctx.Value(emitterKey{}).(*emitter)
 	x.ctx, x.cancel = context.WithCancel(ctx)
 	return x, nil
 }
@@ -305,6 +309,9 @@ func (x *execution[S]) checkpoint(source string, stop *Interrupt) error {
 // emit hands ev to the consumer; errStopped once it has broken out.
 func (x *execution[S]) emit(ev Event[S]) error {
 	if x.yield == nil {
+		if x.outer != nil && (ev.Kind == Custom || ev.Kind == Token) {
+			x.outer.send(note{kind: ev.Kind, payload: ev.Payload, token: ev.Token})
+		}
 		return nil
 	}
 	if x.stopped {
