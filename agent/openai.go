@@ -217,7 +217,9 @@ func (c *OpenAIClient) worthRetrying(ctx context.Context, err error) bool {
 // the same request against the same server rarely helps.
 type badResponseError struct{ err error }
 
-func (e *badResponseError) Error() string { return "agent: chat completions: malformed response: " + e.err.Error() }
+func (e *badResponseError) Error() string {
+	return "agent: chat completions: malformed response: " + e.err.Error()
+}
 func (e *badResponseError) Unwrap() error { return e.err }
 
 // attempt makes one request. wait is the server's Retry-After; started
