@@ -55,7 +55,9 @@ type EncodedWrite struct {
 
 // A Checkpointer stores checkpoints per thread. Implementations must be safe
 // for concurrent use and must store each call atomically: a crash leaves
-// either the whole checkpoint (or task writes) or nothing.
+// either the whole checkpoint (or task writes) or nothing. The engine hands
+// over the slices it passes to Put and PutWrites (they may be kept) and does
+// not modify what Get returns.
 type Checkpointer interface {
 	// Put stores cp as the newest checkpoint of cp.Thread, together with
 	// task writes already known for the super-step that follows it (usually

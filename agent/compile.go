@@ -185,27 +185,30 @@ func reachable[S any](start *node[S], nodes map[string]*node[S]) map[string]bool
 	return seen
 }
 
-// canFinish marks the nodes from which some path reaches End. A node with a
-// Send edge can finish too: its fan-out may be empty.
+// canFinish marks the nodes from which some path reaches End, walking the
+// edges backwards from End. A node with a Send edge can finish too: its
+// fan-out may be empty.
 func canFinish[S any](nodes map[string]*node[S]) map[string]bool {
+	preds := map[string][]string{}
+	var stack []string
+	for name, n := range nodes {
+		for _, s := range n.successors() {
+			preds[s] = append(preds[s], name)
+		}
+		for _, b := range n.branches {
+			if b.send != nil {
+				stack = append(stack, name)
+			}
+		}
+	}
+	stack = append(stack, preds[End]...)
 	ok := map[string]bool{}
-	for changed := true; changed; {
-		changed = false
-		for name, n := range nodes {
-			if ok[name] {
-				continue
-			}
-			for _, s := range n.successors() {
-				if s == End || ok[s] {
-					ok[name], changed = true, true
-					break
-				}
-			}
-			for _, b := range n.branches {
-				if b.send != nil && !ok[name] {
-					ok[name], changed = true, true
-				}
-			}
+	for len(stack) > 0 {
+		name := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if !ok[name] {
+			ok[name] = true
+			stack = append(stack, preds[name]...)
 		}
 	}
 	return ok

@@ -11,12 +11,11 @@ import (
 
 // MemoryCheckpointer keeps checkpoints in memory: for tests, notebooks and
 // runs that only need interrupts and time travel within one process. The zero
-// value is ready to use; it is safe for concurrent use.
+// value is ready to use; it is safe for concurrent use. Checkpoint IDs count
+// up from "1" within each thread.
 type MemoryCheckpointer struct {
 	mu      sync.Mutex
-	seq     int64
-	threads map[string][]string // checkpoint IDs, oldest first
-	byID    map[string]*memoryEntry
+	threads map[string][]*memoryEntry // oldest first; ID i+1 at index i
 }
 
 type memoryEntry struct {
@@ -24,24 +23,20 @@ type memoryEntry struct {
 	writes []TaskWrites
 }
 
-// Put implements Checkpointer.
+// Put implements Checkpointer. It keeps cp's and writes' slices, which the
+// caller hands over.
 func (m *MemoryCheckpointer) Put(_ context.Context, cp Checkpoint, writes []TaskWrites) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.byID == nil {
-		m.threads, m.byID = map[string][]string{}, map[string]*memoryEntry{}
+	if m.threads == nil {
+		m.threads = map[string][]*memoryEntry{}
 	}
-	m.seq++
-	cp.ID = strconv.FormatInt(m.seq, 10)
+	entries := m.threads[cp.Thread]
+	cp.ID = strconv.Itoa(len(entries) + 1)
 	cp.Created = time.Now()
-	cp = cloneCheckpoint(cp)
-	e := &memoryEntry{cp: cp}
-	for _, w := range writes {
-		e.writes = append(e.writes, cloneWrites(w))
-	}
+	e := &memoryEntry{cp: cp, writes: slices.Clone(writes)}
 	slices.SortFunc(e.writes, func(a, b TaskWrites) int { return a.Task - b.Task })
-	m.byID[cp.ID] = e
-	m.threads[cp.Thread] = append(m.threads[cp.Thread], cp.ID)
+	m.threads[cp.Thread] = append(entries, e)
 	return cp.ID, nil
 }
 
@@ -53,7 +48,6 @@ func (m *MemoryCheckpointer) PutWrites(_ context.Context, thread, id string, w T
 	if err != nil {
 		return err
 	}
-	w = cloneWrites(w)
 	i, found := slices.BinarySearchFunc(e.writes, w.Task, func(a TaskWrites, t int) int { return a.Task - t })
 	if found {
 		e.writes[i] = w
@@ -63,16 +57,16 @@ func (m *MemoryCheckpointer) PutWrites(_ context.Context, thread, id string, w T
 	return nil
 }
 
-// Get implements Checkpointer.
+// Get implements Checkpointer. The result is a copy.
 func (m *MemoryCheckpointer) Get(_ context.Context, thread, id string) (Checkpoint, []TaskWrites, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if id == "" {
-		ids := m.threads[thread]
-		if len(ids) == 0 {
+		n := len(m.threads[thread])
+		if n == 0 {
 			return Checkpoint{}, nil, fmt.Errorf("%w: thread %q has none", ErrNoCheckpoint, thread)
 		}
-		id = ids[len(ids)-1]
+		id = strconv.Itoa(n)
 	}
 	e, err := m.entry(thread, id)
 	if err != nil {
@@ -89,17 +83,21 @@ func (m *MemoryCheckpointer) Get(_ context.Context, thread, id string) (Checkpoi
 func (m *MemoryCheckpointer) List(_ context.Context, thread string) ([]string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	ids := slices.Clone(m.threads[thread])
-	slices.Reverse(ids)
+	n := len(m.threads[thread])
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = strconv.Itoa(n - i)
+	}
 	return ids, nil
 }
 
 func (m *MemoryCheckpointer) entry(thread, id string) (*memoryEntry, error) {
-	e := m.byID[id]
-	if e == nil || e.cp.Thread != thread {
+	entries := m.threads[thread]
+	i, err := strconv.Atoi(id)
+	if err != nil || i < 1 || i > len(entries) || strconv.Itoa(i) != id {
 		return nil, fmt.Errorf("%w: %q in thread %q", ErrNoCheckpoint, id, thread)
 	}
-	return e, nil
+	return entries[i-1], nil
 }
 
 func cloneCheckpoint(cp Checkpoint) Checkpoint {

@@ -92,6 +92,10 @@ type execution[S any] struct {
 	// outer is the emitter of the node this run is nested in (a subgraph
 	// invoked inside a node): custom events and tokens are passed up to it.
 	outer *emitter
+	// inline is the context of tasks run in this goroutine, made once: its
+	// emitter reads the running task from inlineTask.
+	inline     context.Context
+	inlineTask int
 
 	state   S
 	step    int
@@ -164,7 +168,7 @@ func (x *execution[S]) fromCheckpoint(id string, human Update[S]) (S, error) {
 		return x.state, err
 	}
 	if len(human) > 0 {
-		if err := x.r.checkWrites("human update", human); err != nil {
+		if err := x.r.checkWrites("", human); err != nil {
 			return x.state, err
 		}
 		x.r.merge(&x.state, human)
@@ -330,12 +334,34 @@ func (x *execution[S]) emit(ev Event[S]) error {
 // declared. A node triggered several times runs once; Sends never merge.
 func (x *execution[S]) route(ran []task[S]) ([]task[S], error) {
 	var next []task[S]
-	seen := map[string]bool{}
+	var seen map[*node[S]]bool // only for wide fan-outs; a scan is cheaper below
 	add := func(name string) {
-		if name != End && !seen[name] {
-			seen[name] = true
-			next = append(next, task[S]{node: x.r.nodes[name]})
+		if name == End {
+			return
 		}
+		n := x.r.nodes[name]
+		if seen != nil {
+			if seen[n] {
+				return
+			}
+			seen[n] = true
+		} else {
+			for _, t := range next {
+				if t.node == n && t.input == nil {
+					return
+				}
+			}
+			if len(next) == 16 {
+				seen = map[*node[S]]bool{}
+				for _, t := range next {
+					if t.input == nil {
+						seen[t.node] = true
+					}
+				}
+				seen[n] = true
+			}
+		}
+		next = append(next, task[S]{node: n})
 	}
 	for _, t := range ran {
 		for _, to := range t.node.next {
@@ -432,13 +458,18 @@ func (r *Runnable[S]) merge(s *S, u Update[S]) {
 	}
 }
 
-// checkWrites rejects writes to fields not declared in NewGraph.
-func (r *Runnable[S]) checkWrites(who string, u Update[S]) error {
+// checkWrites rejects writes to fields not declared in NewGraph; node names
+// the writer ("" for a human update).
+func (r *Runnable[S]) checkWrites(node string, u Update[S]) error {
+	who := "the human update"
+	if node != "" {
+		who = fmt.Sprintf("node %q", node)
+	}
 	for _, w := range u {
-		if w.field == nil {
+		switch {
+		case w.field == nil:
 			return fmt.Errorf("agent: %s returned a zero Write (use Field.Set)", who)
-		}
-		if r.fields[w.field.Name()] != w.field {
+		case r.fields[w.field.Name()] != w.field:
 			return fmt.Errorf("agent: %s wrote field %q, which was not passed to NewGraph", who, w.field.Name())
 		}
 	}

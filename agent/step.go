@@ -46,11 +46,17 @@ func (x *execution[S]) runStep() ([]Update[S], error) {
 // super-step's checkpoint, so they need no separate record.
 func (x *execution[S]) runInline(i int, updates []Update[S]) error {
 	t := x.next[i]
-	em := &emitter{send: func(n note) { x.emit(noteEvent[S](n, x.step+1, t.node.name, i)) }}
+	if x.inline == nil {
+		em := &emitter{send: func(n note) {
+			x.emit(noteEvent[S](n, x.step+1, x.next[x.inlineTask].node.name, x.inlineTask))
+		}}
+		x.inline = context.WithValue(x.ctx, emitterKey{}, em)
+	}
+	x.inlineTask = i
 	if err := x.emit(Event[S]{Kind: NodeStart, Step: x.step + 1, Node: t.node.name, Task: i}); err != nil {
 		return err
 	}
-	res := x.runTask(context.WithValue(x.ctx, emitterKey{}, em), i, em)
+	res := x.runTask(x.inline, i)
 	if x.stopped {
 		return errStopped
 	}
@@ -90,7 +96,7 @@ func (x *execution[S]) runParallel(todo []int, updates []Update[S]) error {
 			}
 			defer func() { <-slots }()
 			em.send(note{kind: NodeStart})
-			done <- x.runTask(context.WithValue(ctx, emitterKey{}, em), i, em)
+			done <- x.runTask(context.WithValue(ctx, emitterKey{}, em), i)
 		}()
 	}
 	drain := func() {
@@ -156,7 +162,7 @@ func (x *execution[S]) saveWrites(i int, name string, u Update[S]) error {
 }
 
 // runTask runs task i with its retry policy; a final failure is a *NodeError.
-func (x *execution[S]) runTask(ctx context.Context, i int, em *emitter) taskResult[S] {
+func (x *execution[S]) runTask(ctx context.Context, i int) taskResult[S] {
 	t := x.next[i]
 	in := x.state
 	if t.input != nil {
@@ -167,7 +173,7 @@ func (x *execution[S]) runTask(ctx context.Context, i int, em *emitter) taskResu
 	for attempt := 1; ; attempt++ {
 		upd, err := callNode(ctx, t.node, in)
 		if err == nil {
-			err = x.r.checkWrites(fmt.Sprintf("node %q", t.node.name), upd)
+			err = x.r.checkWrites(t.node.name, upd)
 		}
 		if err == nil {
 			return taskResult[S]{index: i, update: upd, attempts: attempt, elapsed: time.Since(start)}
@@ -180,7 +186,7 @@ func (x *execution[S]) runTask(ctx context.Context, i int, em *emitter) taskResu
 			}
 			return taskResult[S]{index: i, attempts: attempt, elapsed: time.Since(start), err: err}
 		}
-		em.send(note{kind: NodeRetry, attempt: attempt, err: err})
+		ctx.Value(emitterKey{}).(*emitter).send(note{kind: NodeRetry, attempt: attempt, err: err})
 		if serr := sleep(ctx, policy.backoff(attempt)); serr != nil {
 			return taskResult[S]{index: i, attempts: attempt, elapsed: time.Since(start), err: &NodeError{Node: t.node.name, Step: x.step + 1, Attempts: attempt, Err: err}}
 		}
