@@ -1,15 +1,10 @@
 package datasets
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 )
 
 const (
@@ -27,11 +22,11 @@ func MNIST(dir string) (*Images, error) {
 		}
 		dir = p
 	}
-	images, err := readIDXFile(filepath.Join(dir, "t10k-images-idx3-ubyte"), ReadIDXImages)
+	images, err := readTextFile(filepath.Join(dir, "t10k-images-idx3-ubyte"), ReadIDXImages)
 	if err != nil {
 		return nil, err
 	}
-	labels, err := readIDXFile(filepath.Join(dir, "t10k-labels-idx1-ubyte"), func(r io.Reader) (*Images, error) {
+	labels, err := readTextFile(filepath.Join(dir, "t10k-labels-idx1-ubyte"), func(r io.Reader) (*Images, error) {
 		y, err := ReadIDXLabels(r)
 		return &Images{Y: y}, err
 	})
@@ -43,31 +38,6 @@ func MNIST(dir string) (*Images, error) {
 	}
 	images.Y = labels.Y
 	return images, nil
-}
-
-// readIDXFile opens name or name.gz and decodes it with read.
-func readIDXFile(name string, read func(io.Reader) (*Images, error)) (*Images, error) {
-	f, err := os.Open(name + ".gz")
-	if errors.Is(err, os.ErrNotExist) {
-		f, err = os.Open(name)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("datasets: %w", err)
-	}
-	defer f.Close()
-	var r io.Reader = bufio.NewReader(f)
-	if strings.HasSuffix(f.Name(), ".gz") {
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return nil, fmt.Errorf("datasets: %s: %w", f.Name(), err)
-		}
-		r = zr
-	}
-	s, err := read(r)
-	if err != nil {
-		return nil, fmt.Errorf("%w (file %s)", err, f.Name())
-	}
-	return s, nil
 }
 
 // maxIDXItems bounds the header's item count so a corrupt header cannot ask
