@@ -15,8 +15,8 @@ const (
 	// backoff (Attempt is the failed attempt, Err its error).
 	NodeRetry
 	// NodeEnd: a node's task finished; Err is set when it failed for good.
-	// In a super-step with several tasks the task's writes are checkpointed
-	// before this event, so a crash after it never runs the task again.
+	// A successful task's writes are checkpointed before this event, so a
+	// crash after it never runs the task again.
 	NodeEnd
 	// StepEnd: a super-step's writes were merged (State) and checkpointed
 	// (Checkpoint, empty without a checkpointer); Next lists the nodes of the

@@ -96,6 +96,7 @@ type execution[S any] struct {
 	// emitter reads the running task from inlineTask.
 	inline     context.Context
 	inlineTask int
+	durableEnd *Event[S] // NodeEnd of an inline task, emitted once checkpointed
 
 	state   S
 	step    int
@@ -303,6 +304,12 @@ func (x *execution[S]) checkpoint(source string, stop *Interrupt) error {
 			return fmt.Errorf("agent: saving the checkpoint of step %d: %w", x.step, err)
 		}
 		x.cpID = id
+	}
+	if end := x.durableEnd; end != nil {
+		x.durableEnd = nil
+		if err := x.emit(*end); err != nil {
+			return err
+		}
 	}
 	if x.yield != nil {
 		return x.emit(Event[S]{Kind: StepEnd, Step: x.step, State: x.state, Checkpoint: x.cpID, Next: taskNames(x.next)})

@@ -43,7 +43,8 @@ func (x *execution[S]) runStep() ([]Update[S], error) {
 
 // runInline runs a lone task in the caller's goroutine: no channels, no
 // goroutine, which keeps linear graphs cheap. Its writes are saved with the
-// super-step's checkpoint, so they need no separate record.
+// super-step's checkpoint, so they need no separate record, and its NodeEnd
+// is emitted after that checkpoint.
 func (x *execution[S]) runInline(i int, updates []Update[S]) error {
 	t := x.next[i]
 	if x.inline == nil {
@@ -60,12 +61,14 @@ func (x *execution[S]) runInline(i int, updates []Update[S]) error {
 	if x.stopped {
 		return errStopped
 	}
-	if err := x.emit(Event[S]{Kind: NodeEnd, Step: x.step + 1, Node: t.node.name, Task: i, Attempt: res.attempts, Elapsed: res.elapsed, Err: res.err}); err != nil {
-		return err
-	}
+	end := Event[S]{Kind: NodeEnd, Step: x.step + 1, Node: t.node.name, Task: i, Attempt: res.attempts, Elapsed: res.elapsed, Err: res.err}
 	if res.err != nil {
+		x.emit(end)
 		return res.err
 	}
+	// The writes become durable with the super-step's checkpoint: NodeEnd
+	// waits for it, so that a crash after NodeEnd never repeats the task.
+	x.durableEnd = &end
 	updates[i] = res.update
 	return nil
 }
