@@ -237,6 +237,10 @@ func TestResumeAfterKillFanOut(t *testing.T) {
 	}
 	defer cp.Close()
 	r := mustCompile(t, fanoutKillGraph(journal, false), agent.CompileOptions{Checkpointer: cp})
+	snap, err := r.State(context.Background(), agent.Config{Thread: "k"})
+	if err != nil || !slices.Equal(snap.Next, []string{"a", "b", "c", "d"}) || !slices.Equal(snap.Done, []bool{true, true, false, true}) {
+		t.Fatalf("after the kill: next %v, done %v, %v", snap.Next, snap.Done, err)
+	}
 	got, err := r.Resume(context.Background(), agent.Config{Thread: "k"}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -13,8 +13,10 @@ type Snapshot[S any] struct {
 	Step       int
 	State      S
 	// Next lists the nodes of the pending super-step; empty when the run
-	// finished there.
+	// finished there. Done[i] reports that task Next[i] finished before the
+	// run stopped: its writes are saved and Resume will not run it again.
 	Next []string
+	Done []bool
 	// InterruptWhen and InterruptNode: the interrupt the run stopped at.
 	InterruptWhen, InterruptNode string
 	Source                       string
@@ -47,6 +49,10 @@ func (r *Runnable[S]) State(ctx context.Context, cfg Config) (Snapshot[S], error
 		return snap, err
 	}
 	snap.State = x.state
+	snap.Done = make([]bool, len(snap.Next))
+	for i := range x.pending {
+		snap.Done[i] = true
+	}
 	return snap, nil
 }
 
