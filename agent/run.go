@@ -96,7 +96,8 @@ type execution[S any] struct {
 	// emitter reads the running task from inlineTask.
 	inline     context.Context
 	inlineTask int
-	durableEnd *Event[S] // NodeEnd of an inline task, emitted once checkpointed
+	durableEnd Event[S] // NodeEnd of an inline task, emitted once checkpointed
+	endPending bool
 
 	state   S
 	step    int
@@ -305,9 +306,9 @@ func (x *execution[S]) checkpoint(source string, stop *Interrupt) error {
 		}
 		x.cpID = id
 	}
-	if end := x.durableEnd; end != nil {
-		x.durableEnd = nil
-		if err := x.emit(*end); err != nil {
+	if x.endPending {
+		x.endPending = false
+		if err := x.emit(x.durableEnd); err != nil {
 			return err
 		}
 	}

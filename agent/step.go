@@ -68,45 +68,54 @@ func (x *execution[S]) runInline(i int, updates []Update[S]) error {
 	}
 	// The writes become durable with the super-step's checkpoint: NodeEnd
 	// waits for it, so that a crash after NodeEnd never repeats the task.
-	x.durableEnd = &end
+	x.durableEnd, x.endPending = end, true
 	updates[i] = res.update
 	return nil
 }
 
-// runParallel runs tasks on up to MaxConcurrency goroutines. Events of the
+// runParallel runs tasks on up to MaxConcurrency worker goroutines. Events of the
 // tasks reach the consumer from this goroutine only, and each task's events
 // come before its NodeEnd.
 func (x *execution[S]) runParallel(todo []int, updates []Update[S]) error {
 	ctx, cancel := context.WithCancelCause(x.ctx)
 	defer cancel(nil)
-	events := make(chan Event[S], 64)
+	// Tasks send small notes; the Event is built here, in the consumer's
+	// goroutine.
+	type taskNote struct {
+		task int
+		note note
+	}
+	events := make(chan taskNote, min(64, 2*len(todo)))
+	emitNote := func(tn taskNote) { x.emit(noteEvent[S](tn.note, x.step+1, x.next[tn.task].node.name, tn.task)) }
 	done := make(chan taskResult[S], len(todo))
-	slots := make(chan struct{}, x.r.workers)
+	queue := make(chan int, len(todo))
 	for _, i := range todo {
-		t := x.next[i]
-		em := &emitter{send: func(n note) {
-			select {
-			case events <- noteEvent[S](n, x.step+1, t.node.name, i):
-			case <-ctx.Done():
-			}
-		}}
+		queue <- i
+	}
+	close(queue)
+	for range min(x.r.workers, len(todo)) {
 		go func() {
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				done <- taskResult[S]{index: i, err: context.Cause(ctx)}
-				return
+			for i := range queue {
+				if ctx.Err() != nil {
+					done <- taskResult[S]{index: i, err: context.Cause(ctx)}
+					continue
+				}
+				em := &emitter{send: func(n note) {
+					select {
+					case events <- taskNote{i, n}:
+					case <-ctx.Done():
+					}
+				}}
+				em.send(note{kind: NodeStart})
+				done <- x.runTask(context.WithValue(ctx, emitterKey{}, em), i)
 			}
-			defer func() { <-slots }()
-			em.send(note{kind: NodeStart})
-			done <- x.runTask(context.WithValue(ctx, emitterKey{}, em), i)
 		}()
 	}
 	drain := func() {
 		for {
 			select {
-			case ev := <-events:
-				x.emit(ev)
+			case tn := <-events:
+				emitNote(tn)
 			default:
 				return
 			}
@@ -121,8 +130,8 @@ func (x *execution[S]) runParallel(todo []int, updates []Update[S]) error {
 	}
 	for remaining := len(todo); remaining > 0; {
 		select {
-		case ev := <-events:
-			x.emit(ev)
+		case tn := <-events:
+			emitNote(tn)
 		case res := <-done:
 			remaining--
 			drain()
