@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -445,5 +446,81 @@ func TestBreakingOutOfStreamStopsTheRun(t *testing.T) {
 	}
 	if n := ran.Load(); n != 3 {
 		t.Fatalf("ran %d nodes after the break, want 3", n)
+	}
+}
+
+// TestSubgraphEventsReachTheOuterStream: a graph invoked inside a node
+// passes its custom events and tokens up to the stream of the outer run.
+func TestSubgraphEventsReachTheOuterStream(t *testing.T) {
+	inner := newCounterGraph()
+	inner.AddNode("deep", func(ctx context.Context, s counterState) (agent.Update[counterState], error) {
+		agent.Emit(ctx, "from inside")
+		agent.EmitToken(ctx, "tok")
+		return visit("deep")(ctx, s)
+	})
+	inner.AddEdge(agent.Start, "deep")
+	inner.AddEdge("deep", agent.End)
+	sub := mustCompile(t, inner, agent.CompileOptions{})
+
+	outer := newCounterGraph()
+	outer.AddNode("wrapper", func(ctx context.Context, s counterState) (agent.Update[counterState], error) {
+		got, err := sub.Invoke(ctx, agent.Config{}, counterState{})
+		if err != nil {
+			return nil, err
+		}
+		return agent.Update[counterState]{logField.Set(got.Log)}, nil
+	})
+	outer.AddEdge(agent.Start, "wrapper")
+	outer.AddEdge("wrapper", agent.End)
+	r := mustCompile(t, outer, agent.CompileOptions{})
+	var seen []string
+	for ev, err := range r.Stream(context.Background(), agent.Config{}, counterState{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Kind == agent.Custom || ev.Kind == agent.Token {
+			seen = append(seen, fmt.Sprintf("%s %s %v%s", ev.Node, ev.Kind, ev.Payload, ev.Token))
+		}
+	}
+	if want := []string{"wrapper custom from inside", "wrapper token <nil>tok"}; !slices.Equal(seen, want) {
+		t.Fatalf("events %q, want %q", seen, want)
+	}
+	agent.Emit(context.Background(), "outside a run: ignored")
+}
+
+// jsonCounting is a user Codec: JSON, counting its calls.
+type jsonCounting struct{ marshal, unmarshal atomic.Int32 }
+
+func (c *jsonCounting) Marshal(v any) ([]byte, error) {
+	c.marshal.Add(1)
+	return json.Marshal(v)
+}
+
+func (c *jsonCounting) Unmarshal(data []byte, v any) error {
+	c.unmarshal.Add(1)
+	return json.Unmarshal(data, v)
+}
+
+func TestUserCodecEncodesStatesAndWrites(t *testing.T) {
+	codec := &jsonCounting{}
+	g := newCounterGraph()
+	g.AddNode("split", visit("split"))
+	g.AddNode("a", visit("a"))
+	g.AddNode("b", visit("b"))
+	g.AddEdge(agent.Start, "split")
+	g.AddEdge("split", "a")
+	g.AddEdge("split", "b")
+	g.AddEdge("a", agent.End)
+	g.AddEdge("b", agent.End)
+	r := mustCompile(t, g, agent.CompileOptions{Checkpointer: &agent.MemoryCheckpointer{}, Codec: codec})
+	if _, err := r.Invoke(context.Background(), agent.Config{Thread: "c"}, counterState{}); err != nil {
+		t.Fatal(err)
+	}
+	// 3 states (input, split, a+b) and 3 writes for each of a and b.
+	if n := codec.marshal.Load(); n != 3+6 {
+		t.Fatalf("codec marshalled %d values, want 9", n)
+	}
+	if _, err := r.State(context.Background(), agent.Config{Thread: "c"}); err != nil || codec.unmarshal.Load() == 0 {
+		t.Fatalf("state read without the codec: %v", err)
 	}
 }

@@ -59,7 +59,9 @@ func linearKillGraph(journal string) *agent.Graph[counterState] {
 	prev := agent.Start
 	for i := range linearSteps {
 		name := fmt.Sprintf("s%02d", i)
-		g.AddNode(name, journaled(journal, name, time.Millisecond))
+		// 15 ms per step leaves the parent ~300 ms to kill the child after
+		// step 10 before it could finish, even on a loaded machine.
+		g.AddNode(name, journaled(journal, name, 15*time.Millisecond))
 		g.AddEdge(prev, name)
 		prev = name
 	}

@@ -45,8 +45,8 @@ type OpenAIClient struct {
 	// Timeout is how long an attempt may go without receiving a byte
 	// (waiting for headers or between chunks); default 60 s.
 	Timeout time.Duration
-	// Retry is the retry policy of failed attempts; the zero value means 3
-	// attempts with jittered backoff from 500 ms (MaxAttempts 1 disables).
+	// Retry is the retry policy of failed attempts; MaxAttempts 0 means 3
+	// attempts with jittered backoff (from 500 ms unless set); 1 disables.
 	Retry RetryPolicy
 	// HTTPClient defaults to a client without an overall timeout (Timeout
 	// bounds silence instead, which suits long streams).
@@ -172,7 +172,7 @@ func (c *OpenAIClient) Chat(ctx context.Context, messages []Message, tools []Too
 	}
 	policy := c.Retry
 	if policy.MaxAttempts == 0 {
-		policy = RetryPolicy{MaxAttempts: 3, InitialBackoff: 500 * time.Millisecond, Jitter: true}
+		policy.MaxAttempts, policy.Jitter = 3, true
 	}
 	for attempt := 1; ; attempt++ {
 		msg, wait, started, err := c.attempt(ctx, endpoint, body)

@@ -23,8 +23,9 @@ type Config struct {
 
 // Invoke runs the graph from input until every branch reaches End and
 // returns the final state. With a Checkpointer, every super-step is saved in
-// cfg.Thread. At an interrupt it returns the state so far and an *Interrupt
-// error.
+// cfg.Thread; Invoke always starts from input, also on a thread with an
+// unfinished run (whose checkpoints stay in History): Resume continues one.
+// At an interrupt it returns the state so far and an *Interrupt error.
 func (r *Runnable[S]) Invoke(ctx context.Context, cfg Config, input S) (S, error) {
 	x, err := r.begin(ctx, cfg, nil)
 	if err != nil {
@@ -300,7 +301,8 @@ func (x *execution[S]) checkpoint(source string, stop *Interrupt) error {
 		if stop != nil {
 			cp.InterruptWhen, cp.InterruptNode = stop.When, stop.Node
 		}
-		id, err := x.r.cp.Put(x.ctx, cp, nil)
+		// Finished work is saved even if the run is being cancelled.
+		id, err := x.r.cp.Put(context.WithoutCancel(x.ctx), cp, nil)
 		if err != nil {
 			return fmt.Errorf("agent: saving the checkpoint of step %d: %w", x.step, err)
 		}

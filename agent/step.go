@@ -165,7 +165,8 @@ func (x *execution[S]) runParallel(todo []int, updates []Update[S]) error {
 func (x *execution[S]) saveWrites(i int, name string, u Update[S]) error {
 	enc, err := x.r.encodeWrites(u)
 	if err == nil {
-		err = x.r.cp.PutWrites(x.ctx, x.thread, x.cpID, TaskWrites{Task: i, Node: name, Writes: enc})
+		// A finished task is saved even if the run is being cancelled.
+		err = x.r.cp.PutWrites(context.WithoutCancel(x.ctx), x.thread, x.cpID, TaskWrites{Task: i, Node: name, Writes: enc})
 	}
 	if err != nil {
 		return &NodeError{Node: name, Step: x.step + 1, Attempts: 1, Err: fmt.Errorf("saving its writes: %w", err)}
