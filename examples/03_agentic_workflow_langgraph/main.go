@@ -5,8 +5,10 @@
 // registered as an agent tool), a reviewer checks every note, and rejected
 // sub-questions are rewritten and researched again until the reviewer
 // approves or the review budget is spent; a writer then composes the answer.
-// Every step is checkpointed to a SQLite file, so a killed run resumes where
-// it stopped.
+// Every step is checkpointed to a SQLite file (research.db in -out), so a
+// killed run resumes where it stopped; the lesson ends with a fork of the
+// thread from an earlier checkpoint (time travel). The graph is printed and
+// written to graph.mmd as a Mermaid diagram.
 //
 //	go run ./examples/03_agentic_workflow_langgraph            # the lesson, crash and resume included
 //	go run ./examples/03_agentic_workflow_langgraph -quick     # the same, a second
@@ -31,6 +33,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -100,9 +103,14 @@ func run(ctx context.Context, opts *lesson.Options) error {
 		lesson.Headline("resumed thread %s and finished it with %d more node runs; reviewer approved=%v after %d round(s)", *thread, runs, final.Approved, final.Rounds)
 		return nil
 	}
-	fmt.Println("The workflow graph (Mermaid):")
-	fmt.Println()
-	fmt.Println(r.Mermaid())
+	mmd, err := opts.File("graph.mmd")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(mmd, []byte(r.Mermaid()), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("The workflow graph (Mermaid, also in %s):\n\n%s\n", mmd, r.Mermaid())
 	db.Close()
 	return crashAndResume(ctx, opts, graph, dbPath)
 }
@@ -180,9 +188,6 @@ func crashAndResume(ctx context.Context, opts *lesson.Options, graph *agent.Grap
 	if err != nil {
 		return err
 	}
-	if err := history(ctx, r, *thread); err != nil {
-		return err
-	}
 	report(got)
 	total := demoCrashAfter + runs
 	same := got.Answer == want.Answer && total == wantRuns
@@ -191,9 +196,57 @@ func crashAndResume(ctx context.Context, opts *lesson.Options, graph *agent.Grap
 	if !same {
 		return fmt.Errorf("the resumed run differs from the reference (%d node runs against %d)", total, wantRuns)
 	}
-	lesson.Headline("reviewer approved=%v after %d round(s); SIGKILL after %d of %d node runs, resume ran the other %d (none repeated, none lost)",
-		got.Approved, got.Rounds, demoCrashAfter, wantRuns, runs)
+	fork, err := timeTravel(ctx, r, *thread, got)
+	if err != nil {
+		return err
+	}
+	if err := history(ctx, r, *thread); err != nil {
+		return err
+	}
+	lesson.Headline("reviewer approved=%v after %d round(s); SIGKILL after %d of %d node runs, resume ran the other %d (none repeated, none lost); a fork with a human's note: %d round",
+		got.Approved, got.Rounds, demoCrashAfter, wantRuns, runs, fork.Rounds)
 	return nil
+}
+
+// timeTravel forks the thread at the checkpoint before the first review, as
+// if a human had written there the notes that the review rejected (taking
+// them from the finished run), and runs the fork: LangGraph's time travel.
+// The original branch stays as it was.
+func timeTravel(ctx context.Context, r *agent.Runnable[Research], thread string, finished Research) (Research, error) {
+	hist, err := r.History(ctx, thread)
+	if err != nil {
+		return Research{}, err
+	}
+	var beforeReview, afterReview *agent.Snapshot[Research]
+	for i := len(hist) - 1; i >= 0; i-- { // oldest first
+		switch {
+		case beforeReview == nil && slices.Equal(hist[i].Next, []string{"reviewer"}):
+			beforeReview = &hist[i]
+		case afterReview == nil && beforeReview != nil && hist[i].State.Rounds == 1:
+			afterReview = &hist[i]
+		}
+	}
+	if beforeReview == nil || afterReview == nil || afterReview.State.Approved {
+		fmt.Println("\n(no rejected first review to travel back to)")
+		return finished, nil
+	}
+	var human []Note
+	for _, q := range afterReview.State.SubQs {
+		if q.Feedback != "" {
+			n := noteFor(finished, q.ID)
+			n.Text += " (written by a human reviewer)"
+			human = append(human, n)
+		}
+	}
+	fmt.Printf("\n== time travel: fork thread %q at checkpoint %s (step %d, before the first review) with %d note(s) written by a human\n",
+		thread, beforeReview.ID, beforeReview.Step, len(human))
+	fork, _, err := stream(r.ResumeStream(ctx, agent.Config{Thread: thread, Checkpoint: beforeReview.ID},
+		agent.Update[Research]{notesField.Set(human)}), "fork")
+	if err != nil {
+		return Research{}, err
+	}
+	fmt.Printf("the fork was approved after %d round(s) (the original branch needed %d)\n", fork.Rounds, finished.Rounds)
+	return fork, nil
 }
 
 // crashingRun runs the thread (resuming it if unfinished) and kills this
