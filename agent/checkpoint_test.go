@@ -355,3 +355,41 @@ func TestStateThatDoesNotDecode(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestCorruptTaskWrites damages the saved writes of a finished parallel
+// task: resuming names the checkpoint and the task instead of silently
+// running the task again.
+func TestCorruptTaskWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "agent.db")
+	db, err := agent.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	g := newCounterGraph()
+	g.AddNode("ok", visit("ok"))
+	g.AddNode("down", func(context.Context, counterState) (agent.Update[counterState], error) {
+		return nil, errors.New("unavailable")
+	})
+	g.AddEdge(agent.Start, "ok")
+	g.AddEdge(agent.Start, "down")
+	g.AddEdge("ok", agent.End)
+	g.AddEdge("down", agent.End)
+	r := mustCompile(t, g, agent.CompileOptions{Checkpointer: db})
+	if _, err := r.Invoke(context.Background(), agent.Config{Thread: "w"}, counterState{}); err == nil {
+		t.Fatal("the failing branch did not fail the run")
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	res, err := raw.Exec(`UPDATE writes SET writes = CAST('[{"field":"count","value":"OTk="}]' AS BLOB)`)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("tampering: %v rows, %v", n, err)
+	}
+	_, err = r.Resume(context.Background(), agent.Config{Thread: "w"}, nil)
+	if !errors.Is(err, agent.ErrCorruptCheckpoint) || !strings.Contains(err.Error(), "task 0 (ok)") {
+		t.Fatalf("err = %v", err)
+	}
+}

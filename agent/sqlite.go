@@ -109,7 +109,9 @@ func (s *SQLiteCheckpointer) init() error {
 }
 
 // Close closes the database.
-func (s *SQLiteCheckpointer) Close() error { return s.db.Close() }
+func (s *SQLiteCheckpointer) Close() error {
+	return errors.Join(s.put.Close(), s.putWrite.Close(), s.db.Close())
+}
 
 // Put implements Checkpointer.
 func (s *SQLiteCheckpointer) Put(ctx context.Context, cp Checkpoint, writes []TaskWrites) (string, error) {

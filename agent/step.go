@@ -35,6 +35,8 @@ func (x *execution[S]) runStep() ([]Update[S], error) {
 			todo = append(todo, i)
 		}
 	}
+	// A node with a Timeout may be abandoned while still running: it must
+	// not be able to call the consumer's yield, so it never runs inline.
 	if len(todo) == 1 && x.next[todo[0]].node.timeout <= 0 {
 		return updates, x.runInline(todo[0], updates)
 	}
@@ -73,9 +75,9 @@ func (x *execution[S]) runInline(i int, updates []Update[S]) error {
 	return nil
 }
 
-// runParallel runs tasks on up to MaxConcurrency worker goroutines. Events of the
-// tasks reach the consumer from this goroutine only, and each task's events
-// come before its NodeEnd.
+// runParallel runs tasks on up to MaxConcurrency worker goroutines. The
+// tasks' events reach the consumer from this goroutine only, and each task's
+// events come before its NodeEnd.
 func (x *execution[S]) runParallel(todo []int, updates []Update[S]) error {
 	ctx, cancel := context.WithCancelCause(x.ctx)
 	defer cancel(nil)
