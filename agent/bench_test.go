@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mlprep/mlprep/internal/cputime"
 
 	"github.com/mlprep/mlprep/agent"
 )
@@ -47,11 +48,11 @@ func fanOutBenchGraph(width int) *agent.Graph[counterState] {
 // cpuTime is the process's user + system CPU time so far: on a shared
 // machine it is steadier than wall time.
 func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
+	d, ok := cputime.Process()
+	if !ok {
+		b.Skip("process CPU time is not available on this system")
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return d
 }
 
 // benchRuns invokes r b.N times on fresh threads and reports the wall and

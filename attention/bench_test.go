@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlprep/mlprep/internal/cputime"
+
 	"github.com/mlprep/mlprep/attention"
 	"github.com/mlprep/mlprep/internal/nn"
 	"gorgonia.org/tensor"
@@ -32,11 +34,11 @@ func BenchmarkMultiHeadForward(b *testing.B) {
 // time per operation (all threads) as cpu-ms/op: on a shared machine, wall
 // time measures the neighbours as much as the code.
 func loopReportingCPU(b *testing.B, f func()) {
-	start, ok := processCPU()
+	start, ok := cputime.Process()
 	for b.Loop() {
 		f()
 	}
-	if end, ok2 := processCPU(); ok && ok2 {
+	if end, ok2 := cputime.Process(); ok && ok2 {
 		b.ReportMetric(float64(end-start)/float64(b.N)/1e6, "cpu-ms/op")
 	}
 }

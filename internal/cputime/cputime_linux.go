@@ -1,7 +1,8 @@
-// Package cputime reads the CPU time of the calling OS thread, the clock
-// benchmark drivers use on a shared machine: time other processes take from
-// the core is not counted. Lock the goroutine to its thread
-// (runtime.LockOSThread) and run the measured code on it (GOMAXPROCS=1).
+// Package cputime reads CPU time, the clock benchmark drivers use on a shared
+// machine: time other processes take from the cores is not counted. Thread
+// is the calling OS thread's time (lock the goroutine to its thread with
+// runtime.LockOSThread and run the measured code on it, GOMAXPROCS=1);
+// Process is the whole process's user + system time.
 package cputime
 
 import (

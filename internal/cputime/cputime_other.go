@@ -1,7 +1,7 @@
 //go:build !linux
 
-// Package cputime reads the CPU time of the calling OS thread; it is only
-// implemented on Linux.
+// Package cputime reads CPU time for benchmark drivers; thread CPU time is
+// only implemented on Linux.
 package cputime
 
 import "time"

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/mlprep/mlprep/internal/cputime"
 	"log"
 	"math"
 	"math/rand/v2"
@@ -16,6 +15,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/mlprep/mlprep/internal/cputime"
 
 	"github.com/mlprep/mlprep/internal/kernels"
 	"github.com/mlprep/mlprep/internal/plots"

@@ -1,14 +1,15 @@
 //go:build unix
 
-package attention_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the user and system CPU time the process has used.
-func processCPU() (time.Duration, bool) {
+// Process returns the user + system CPU time the whole process has used, and
+// false where the operating system does not report it.
+func Process() (time.Duration, bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package attention_test
-
-import "time"
-
-// processCPU is not available on this system.
-func processCPU() (time.Duration, bool) { return 0, false }
