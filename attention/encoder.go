@@ -132,8 +132,10 @@ func (blk *EncoderBlock) backward(dy *nn.Mat) *nn.Mat {
 	}
 	dq, dk, dv := blk.attn.Backward(newTensor(dx1.Data, blk.batch, blk.seqLen, blk.embed))
 	dh := nn.MatFrom(blk.batch*blk.seqLen, blk.embed, data32(dq))
+	// Tensor.Data goes through reflection: fetch the slices once, not per element.
+	dkd, dvd := data32(dk), data32(dv)
 	for i := range dh.Data {
-		dh.Data[i] += data32(dk)[i] + data32(dv)[i]
+		dh.Data[i] += dkd[i] + dvd[i]
 	}
 	dx := blk.norm1.Backward(dh)
 	for i, v := range dx1.Data {
