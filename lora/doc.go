@@ -50,11 +50,12 @@
 // # Using it
 //
 // New wraps the target layers of a model built from nn containers (named
-// "0", "1", … as in torch.nn.Sequential) with Linear layers, freezes every
-// base parameter and returns a Model, which is an nn.Layer: train it with
-// nn.TrainClassifier like any model. TargetModules follows PEFT: an entry
-// matches a layer whose dotted path equals it or ends with "." + entry; a
-// TargetRegex must match the whole path. Parameter names under
+// "0", "1", … as in torch.nn.Sequential), or of any other Module such as
+// attention's transformer (below), with Linear layers, freezes every base
+// parameter and returns a Model. Over an nn.Layer the Model is one: train
+// it with nn.TrainClassifier like any model. TargetModules follows PEFT: an
+// entry matches a layer whose dotted path equals it or ends with "." +
+// entry; a TargetRegex must match the whole path. Parameter names under
 // nn.NamedParams are PEFT's ("base_model.model.0.lora_A.default.weight").
 //
 // Save writes adapter_config.json and adapter_model.safetensors with PEFT's
