@@ -270,3 +270,34 @@ func TestAttentionAdapterMisuse(t *testing.T) {
 		"lora: the base model *attention.Tagger is not an nn.Layer: run it with its own methods, which use the adapters",
 		func() { m.Forward(nn.NewMat(1, 8), false) })
 }
+
+// Incremental decoding runs the adapters too: token t's output equals row t
+// of the full causal pass of the adapted module.
+func TestAttentionAdapterDecodes(t *testing.T) {
+	mh := attention.NewMultiHead(attention.Config{EmbedDim: 8, NumHeads: 2}, nn.NewRand(10))
+	m, err := New(mh, Config{R: 2, TargetModules: []string{"q_proj", "v_proj"}})
+	require.NoError(t, err)
+	for _, tg := range m.layers {
+		for i := range tg.l.active.b.W.Value.Data {
+			tg.l.active.b.W.Value.Data[i] = float32(0.2 * math.Cos(float64(i)))
+		}
+	}
+	const b, l, e = 2, 5, 8
+	x := randMat(b*l, e, 11)
+	full, _ := mh.Forward(seqTensor(x.Data, b, l, e), seqTensor(x.Data, b, l, e), seqTensor(x.Data, b, l, e), attention.Mask{Causal: true}, attention.Options{})
+	m.DisableAdapters()
+	plain, _ := mh.Forward(seqTensor(x.Data, b, l, e), seqTensor(x.Data, b, l, e), seqTensor(x.Data, b, l, e), attention.Mask{Causal: true}, attention.Options{})
+	require.Greater(t, maxDiff(f32(full), f32(plain)), 1e-3, "the adapters change the output")
+	m.EnableAdapters()
+	cache := mh.NewCache(b)
+	for tok := range l {
+		step := make([]float32, 0, b*e)
+		for s := range b {
+			step = append(step, x.Row(s*l+tok)...)
+		}
+		out := f32(mh.Decode(seqTensor(step, b, 1, e), cache))
+		for s := range b {
+			require.InDeltaSlice(t, f32(full)[(s*l+tok)*e:(s*l+tok+1)*e], out[s*e:(s+1)*e], 1e-5, "sequence %d token %d", s, tok)
+		}
+	}
+}
