@@ -55,7 +55,7 @@ func main() {
 	}
 	if opts.Quick {
 		s.seeds, s.pretrainEpochs, s.adaptEpochs, s.trainLimit = 1, 2, 1, 256
-		s.transformer.train, s.transformer.test, s.transformer.pretrainEpochs, s.transformer.adaptEpochs = 2000, 300, 4, 3
+		s.transformer.train, s.transformer.test, s.transformer.pretrainEpochs, s.transformer.adaptEpochs = 1500, 300, 4, 2
 	}
 	if err := run(opts, s); err != nil {
 		lesson.Fatal(err)
