@@ -120,6 +120,23 @@
 // backward pass; on ReverseDigits it reaches ≥ 99% held-out token accuracy,
 // which requires each position to attend to its mirror image.
 //
+// # Linear layers by name
+//
+// MultiHead, EncoderBlock and Tagger list their linear layers with Children
+// under PyTorch-style dotted paths ("q_proj", "k_proj", "v_proj",
+// "out_proj"; "self_attn.q_proj", "linear1", "linear2";
+// "layers.0.self_attn.q_proj", "head"), and SetChild puts another nn.Layer
+// in place of one. q_proj, k_proj and v_proj are views of the three row
+// blocks of in_proj_weight: a layer that wraps one of them and adds to it,
+// such as a LoRA adapter from package lora, changes that projection only,
+// and merging the adapter writes into those rows of the packed tensor.
+// Params lists the parameters to train, the state_dict's and those the
+// wrapping layers add; Fit trains the ones not frozen, and freezing
+// in_proj_weight freezes all three projections, as requires_grad does in
+// PyTorch. The state_dict (Parameters, LoadState) keeps its names and
+// shapes. This package knows nothing of LoRA: the three methods are
+// nn.Container's less Forward and Backward, which is all lora needs.
+//
 // # Pitfalls worth knowing
 //
 //   - Forgetting the 1/√d_k scale: training still runs, but the softmax

@@ -35,9 +35,10 @@ type BlockConfig struct {
 type EncoderBlock struct {
 	attn             *MultiHead
 	norm1, norm2     *nn.LayerNorm
-	linear1, linear2 *nn.Dense
+	linear1, linear2 *linear
 	act              nn.Layer
 	params           paramList
+	linears          linearList
 	recorded         bool
 	batch, seqLen    int
 	embed            int
@@ -59,16 +60,18 @@ func NewEncoderBlock(cfg BlockConfig, rng *rand.Rand) *EncoderBlock {
 		norm1: nn.NewLayerNorm(e), norm2: nn.NewLayerNorm(e),
 		embed: e,
 	}
-	blk.linear1, blk.linear2 = nn.NewDense(e, cfg.FFDim, rng), nn.NewDense(cfg.FFDim, e, rng)
+	ff1, ff2 := nn.NewDense(e, cfg.FFDim, rng), nn.NewDense(cfg.FFDim, e, rng)
+	blk.linear1, blk.linear2 = newLinear(ff1), newLinear(ff2)
 	blk.act = &nn.ReLU{}
 	if cfg.GELU {
 		blk.act = &nn.GELU{}
 	}
 	blk.params = append(blk.params, blk.attn.params.prefixed("self_attn.")...)
-	blk.params = blk.params.add("linear1.weight", blk.linear1.W, cfg.FFDim, e).add("linear1.bias", blk.linear1.B, cfg.FFDim)
-	blk.params = blk.params.add("linear2.weight", blk.linear2.W, e, cfg.FFDim).add("linear2.bias", blk.linear2.B, e)
+	blk.params = blk.params.add("linear1.weight", ff1.W, cfg.FFDim, e).add("linear1.bias", ff1.B, cfg.FFDim)
+	blk.params = blk.params.add("linear2.weight", ff2.W, e, cfg.FFDim).add("linear2.bias", ff2.B, e)
 	blk.params = blk.params.add("norm1.weight", blk.norm1.W, e).add("norm1.bias", blk.norm1.B, e)
 	blk.params = blk.params.add("norm2.weight", blk.norm2.W, e).add("norm2.bias", blk.norm2.B, e)
+	blk.linears = blk.attn.linears.prefixed("self_attn.").add("linear1", blk.linear1).add("linear2", blk.linear2)
 	return blk
 }
 
@@ -80,7 +83,7 @@ func (blk *EncoderBlock) Parameters() []Parameter { return blk.params.parameters
 func (blk *EncoderBlock) LoadState(state map[string]Flat) error { return blk.params.load(state) }
 
 // ZeroGrad clears the gradients Backward accumulates.
-func (blk *EncoderBlock) ZeroGrad() { blk.params.zeroGrad() }
+func (blk *EncoderBlock) ZeroGrad() { nn.ZeroGrad(blk.Params()) }
 
 // Forward applies the block to x (B, L, E) with the self-attention mask and
 // returns the output and the attention weights opt asks for.
@@ -100,7 +103,7 @@ func (blk *EncoderBlock) forward(x *nn.Mat, b, l int, mask Mask, opt Options) (*
 	for i, v := range data32(a) {
 		x1.Data[i] += v
 	}
-	f := blk.linear2.Forward(blk.act.Forward(blk.linear1.Forward(blk.norm2.Forward(x1, opt.ForBackward), opt.ForBackward), opt.ForBackward), opt.ForBackward)
+	f := blk.linear2.run.Forward(blk.act.Forward(blk.linear1.run.Forward(blk.norm2.Forward(x1, opt.ForBackward), opt.ForBackward), opt.ForBackward), opt.ForBackward)
 	for i, v := range f.Data {
 		x1.Data[i] += v
 	}
@@ -123,14 +126,16 @@ func (blk *EncoderBlock) backward(dy *nn.Mat) *nn.Mat {
 		panic("attention: EncoderBlock.Backward without a Forward with ForBackward")
 	}
 	blk.recorded = false
-	dx1 := blk.norm2.Backward(blk.linear1.Backward(blk.act.Backward(blk.linear2.Backward(dy))))
+	dx1 := blk.norm2.Backward(blk.linear1.run.Backward(blk.act.Backward(blk.linear2.run.Backward(dy))))
 	for i, v := range dy.Data {
 		dx1.Data[i] += v
 	}
 	dq, dk, dv := blk.attn.Backward(newTensor(dx1.Data, blk.batch, blk.seqLen, blk.embed))
 	dh := nn.MatFrom(blk.batch*blk.seqLen, blk.embed, data32(dq))
+	// Tensor.Data goes through reflection: fetch the slices once, not per element.
+	dkd, dvd := data32(dk), data32(dv)
 	for i := range dh.Data {
-		dh.Data[i] += data32(dk)[i] + data32(dv)[i]
+		dh.Data[i] += dkd[i] + dvd[i]
 	}
 	dx := blk.norm1.Backward(dh)
 	for i, v := range dx1.Data {

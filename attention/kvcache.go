@@ -49,7 +49,7 @@ func (m *MultiHead) Decode(x *tensor.Dense, c *Cache) *tensor.Dense {
 			x.Shape(), c.batch, c.width, m.cfg.EmbedDim, m.cfg.KDim, m.cfg.VDim))
 	}
 	m.rec = nil
-	q, k, v := project(m.q, xd, b*t, &m.ws.q), project(m.k, xd, b*t, &m.ws.k), project(m.v, xd, b*t, &m.ws.v)
+	q, k, v := m.q.infer(xd, b*t, &m.ws.q), m.k.infer(xd, b*t, &m.ws.k), m.v.infer(xd, b*t, &m.ws.v)
 	start := c.length
 	m.rotate(q, t, start, false)
 	m.rotate(k, t, start, false)
@@ -58,7 +58,7 @@ func (m *MultiHead) Decode(x *tensor.Dense, c *Cache) *tensor.Dense {
 	concat := grow(&m.ws.concat, b*t*e)
 	p := m.problem(m.heads(q.Data, t), c.heads(c.k, m.cfg.NumHeads), c.heads(c.v, m.cfg.NumHeads), m.heads(concat, t), b, mask)
 	p.runTiled()
-	y := project(m.out, concat, b*t, new([]float32))
+	y := m.out.infer(concat, b*t, new([]float32))
 	return newTensor(y.Data, b, t, e)
 }
 

@@ -40,10 +40,14 @@ type Config struct {
 // parallel.
 type MultiHead struct {
 	cfg          Config
-	q, k, v, out *nn.Dense
-	params       paramList
-	rec          *record
-	ws           workspace
+	q, k, v, out *linear
+	linears      linearList
+	// inWeight and inBias are in_proj_weight and in_proj_bias (nil when
+	// absent), whose row blocks the q, k and v layers view.
+	inWeight, inBias *nn.Param
+	params           paramList
+	rec              *record
+	ws               workspace
 }
 
 // record is what Backward needs from a Forward with ForBackward.
@@ -79,16 +83,20 @@ func NewMultiHead(cfg Config, rng *rand.Rand) *MultiHead {
 	var bias *nn.Param
 	if !cfg.NoBias {
 		bias = nn.NewParam("in_proj_bias", nn.NewMat(1, 3*e))
+		m.inBias = bias
 	}
+	var layers [3]*nn.Dense
 	if m.packed() {
 		w := nn.NewParam("in_proj_weight", nn.NewMat(3*e, e))
 		nn.XavierUniform(w.Value, e, 3*e, 1, rng)
-		m.q, m.k, m.v = denseRows(w, bias, 0, e), denseRows(w, bias, 1, e), denseRows(w, bias, 2, e)
+		for i := range layers {
+			layers[i] = denseRows(w, bias, i, e)
+		}
+		m.inWeight = w
 		m.params = m.params.add("in_proj_weight", w, 3*e, e)
 	} else {
 		dims := [3]int{e, cfg.KDim, cfg.VDim}
 		names := [3]string{"q_proj_weight", "k_proj_weight", "v_proj_weight"}
-		var layers [3]*nn.Dense
 		for i := range layers {
 			w := nn.NewParam(names[i], nn.NewMat(e, dims[i]))
 			nn.XavierUniform(w.Value, dims[i], e, 1, rng)
@@ -98,19 +106,20 @@ func NewMultiHead(cfg Config, rng *rand.Rand) *MultiHead {
 			}
 			m.params = m.params.add(names[i], w, e, dims[i])
 		}
-		m.q, m.k, m.v = layers[0], layers[1], layers[2]
 	}
 	if bias != nil {
 		m.params = m.params.add("in_proj_bias", bias, 3*e)
 	}
-	m.out = nn.NewDense(e, e, rng)
-	m.params = m.params.add("out_proj.weight", m.out.W, e, e)
+	out := nn.NewDense(e, e, rng)
+	m.params = m.params.add("out_proj.weight", out.W, e, e)
 	if cfg.NoBias {
-		m.out.B = nil
+		out.B = nil
 	} else {
-		m.out.B.Value.Zero()
-		m.params = m.params.add("out_proj.bias", m.out.B, e)
+		out.B.Value.Zero()
+		m.params = m.params.add("out_proj.bias", out.B, e)
 	}
+	m.q, m.k, m.v, m.out = newLinear(layers[0]), newLinear(layers[1]), newLinear(layers[2]), newLinear(out)
+	m.linears = m.linears.add("q_proj", m.q).add("k_proj", m.k).add("v_proj", m.v).add("out_proj", m.out)
 	return m
 }
 
@@ -157,8 +166,24 @@ func (m *MultiHead) Parameters() []Parameter { return m.params.parameters() }
 // ErrShape or ErrNonFinite without changing the module if any check fails.
 func (m *MultiHead) LoadState(state map[string]Flat) error { return m.params.load(state) }
 
-// ZeroGrad clears the gradients Backward accumulates.
-func (m *MultiHead) ZeroGrad() { m.params.zeroGrad() }
+// ZeroGrad clears the gradients Backward accumulates, including those of
+// layers set in place of the projections.
+func (m *MultiHead) ZeroGrad() { nn.ZeroGrad(m.Params()) }
+
+// syncFrozen freezes the q, k and v layers' views of in_proj_weight and
+// in_proj_bias exactly when the packed parameters are frozen: the flags an
+// optimiser and a caller see are on the packed tensors, as in PyTorch,
+// where requires_grad belongs to the whole in_proj_weight.
+func (m *MultiHead) syncFrozen() {
+	for _, l := range []*linear{m.q, m.k, m.v} {
+		if m.inWeight != nil {
+			l.base.W.Frozen = m.inWeight.Frozen
+		}
+		if m.inBias != nil {
+			l.base.B.Frozen = m.inBias.Frozen
+		}
+	}
+}
 
 // Forward attends from query (B, Lq, E) to key (B, Lk, KDim) and value
 // (B, Lk, VDim), all Float32, and returns the output (B, Lq, E) and the
@@ -178,14 +203,14 @@ func (m *MultiHead) Forward(query, key, value *tensor.Dense, mask Mask, opt Opti
 	var q, k, v, y *nn.Mat
 	var concat []float32
 	if opt.ForBackward { // the layers keep their inputs for Backward
-		q = m.q.Forward(nn.MatFrom(b*lq, e, qd), false)
-		k = m.k.Forward(nn.MatFrom(b*lk, ke, kd), false)
-		v = m.v.Forward(nn.MatFrom(b*lk, ve, vd), false)
+		q = m.q.forward(nn.MatFrom(b*lq, e, qd))
+		k = m.k.forward(nn.MatFrom(b*lk, ke, kd))
+		v = m.v.forward(nn.MatFrom(b*lk, ve, vd))
 		concat = make([]float32, b*lq*e)
 	} else {
-		q = project(m.q, qd, b*lq, &m.ws.q)
-		k = project(m.k, kd, b*lk, &m.ws.k)
-		v = project(m.v, vd, b*lk, &m.ws.v)
+		q = m.q.infer(qd, b*lq, &m.ws.q)
+		k = m.k.infer(kd, b*lk, &m.ws.k)
+		v = m.v.infer(vd, b*lk, &m.ws.v)
 		concat = grow(&m.ws.concat, b*lq*e)
 	}
 	m.rotate(q, lq, 0, false)
@@ -193,10 +218,10 @@ func (m *MultiHead) Forward(query, key, value *tensor.Dense, mask Mask, opt Opti
 	p := m.problem(m.heads(q.Data, lq), m.heads(k.Data, lk), m.heads(v.Data, lk), m.heads(concat, lq), b, mask.plan(b, m.cfg.NumHeads, lq, lk))
 	opt.run(p)
 	if opt.ForBackward {
-		y = m.out.Forward(nn.MatFrom(b*lq, e, concat), false)
+		y = m.out.forward(nn.MatFrom(b*lq, e, concat))
 		m.rec = &record{p: p, b: b, lq: lq, lk: lk}
 	} else {
-		y = project(m.out, concat, b*lq, new([]float32))
+		y = m.out.infer(concat, b*lq, new([]float32))
 	}
 	if w := opt.weights(p); w != nil {
 		if opt.Weights == PerHeadWeights {
@@ -250,11 +275,12 @@ func (m *MultiHead) Backward(dOut *tensor.Dense) (dQuery, dKey, dValue *tensor.D
 		panic(fmt.Sprintf("attention: MultiHead.Backward: dOut %v, output (%d, %d, %d)", dOut.Shape(), rec.b, rec.lq, m.cfg.EmbedDim))
 	}
 	m.rec = nil
-	dConcat := m.out.Backward(nn.MatFrom(b*l, e, dd))
+	m.syncFrozen()
+	dConcat := m.out.run.Backward(nn.MatFrom(b*l, e, dd))
 	dq, dk, dv := nn.NewMat(b*rec.lq, e), nn.NewMat(b*rec.lk, e), nn.NewMat(b*rec.lk, e)
 	rec.p.backward(m.heads(dConcat.Data, rec.lq), m.heads(dq.Data, rec.lq), m.heads(dk.Data, rec.lk), m.heads(dv.Data, rec.lk))
 	m.rotate(dq, rec.lq, 0, true)
 	m.rotate(dk, rec.lk, 0, true)
-	dQ, dK, dV := m.q.Backward(dq), m.k.Backward(dk), m.v.Backward(dv)
+	dQ, dK, dV := m.q.run.Backward(dq), m.k.run.Backward(dk), m.v.run.Backward(dv)
 	return newTensor(dQ.Data, b, rec.lq, e), newTensor(dK.Data, b, rec.lk, m.cfg.KDim), newTensor(dV.Data, b, rec.lk, m.cfg.VDim)
 }

@@ -86,8 +86,6 @@ func (l paramList) nn() []*nn.Param {
 	return out
 }
 
-func (l paramList) zeroGrad() { nn.ZeroGrad(l.nn()) }
-
 // load validates every tensor of state against l and only then copies them
 // in, so a bad state leaves the module unchanged.
 func (l paramList) load(state map[string]Flat) error {

@@ -31,13 +31,14 @@ type TaggerConfig struct {
 // reaches ≥ 99% token accuracy, which no model without attention across
 // positions can.
 type Tagger struct {
-	cfg    TaggerConfig
-	embed  *nn.Param
-	blocks []*EncoderBlock
-	norm   *nn.LayerNorm
-	head   *nn.Dense
-	params paramList
-	tokens []int // inputs of the last recorded forward
+	cfg     TaggerConfig
+	embed   *nn.Param
+	blocks  []*EncoderBlock
+	norm    *nn.LayerNorm
+	head    *linear
+	params  paramList
+	linears linearList
+	tokens  []int // inputs of the last recorded forward
 }
 
 // NewTagger returns a Tagger with PyTorch's initialisation (N(0, 1)
@@ -60,10 +61,13 @@ func NewTagger(cfg TaggerConfig, rng *rand.Rand) *Tagger {
 		blk := NewEncoderBlock(BlockConfig{EmbedDim: e, NumHeads: cfg.NumHeads, FFDim: cfg.FFDim}, rng)
 		t.blocks = append(t.blocks, blk)
 		t.params = append(t.params, blk.params.prefixed(fmt.Sprintf("layers.%d.", i))...)
+		t.linears = append(t.linears, blk.linears.prefixed(fmt.Sprintf("layers.%d.", i))...)
 	}
-	t.head = nn.NewDense(e, cfg.Classes, rng)
+	head := nn.NewDense(e, cfg.Classes, rng)
+	t.head = newLinear(head)
+	t.linears = t.linears.add("head", t.head)
 	t.params = t.params.add("norm.weight", t.norm.W, e).add("norm.bias", t.norm.B, e)
-	t.params = t.params.add("head.weight", t.head.W, cfg.Classes, e).add("head.bias", t.head.B, cfg.Classes)
+	t.params = t.params.add("head.weight", head.W, cfg.Classes, e).add("head.bias", head.B, cfg.Classes)
 	return t
 }
 
@@ -136,13 +140,16 @@ func (t *Tagger) forward(tokens []int, b, l int, forBackward bool, layer int) (*
 	if forBackward {
 		t.tokens = tokens
 	}
-	return t.head.Forward(t.norm.Forward(x, forBackward), forBackward), weights
+	return t.head.run.Forward(t.norm.Forward(x, forBackward), forBackward), weights
 }
 
 func (t *Tagger) backward(dlogits *nn.Mat) {
-	dx := t.norm.Backward(t.head.Backward(dlogits))
+	dx := t.norm.Backward(t.head.run.Backward(dlogits))
 	for i := len(t.blocks) - 1; i >= 0; i-- {
 		dx = t.blocks[i].backward(dx)
+	}
+	if t.embed.Frozen {
+		return
 	}
 	for r, tok := range t.tokens {
 		g := t.embed.Grad.Row(tok)
@@ -215,7 +222,10 @@ type FitOptions struct {
 }
 
 // Fit trains the model with Adam on the mean per-token cross-entropy of
-// targets given inputs, and returns the mean loss of the last epoch. Bad
+// targets given inputs, and returns the mean loss of the last epoch. It
+// trains every parameter of Params that is not frozen: freeze some to train
+// the others only (the head, or the adapters of layers set in place of the
+// linear layers). Bad
 // sequences return an error wrapping ErrSequences; cancelling ctx stops
 // training between batches with ctx's error.
 func (t *Tagger) Fit(ctx context.Context, inputs, targets [][]int, opt FitOptions) (float64, error) {
@@ -230,7 +240,7 @@ func (t *Tagger) Fit(ctx context.Context, inputs, targets [][]int, opt FitOption
 	if lr == 0 {
 		lr = 1e-3
 	}
-	adam, params := nn.NewAdam(lr), t.params.nn()
+	adam, params := nn.NewAdam(lr), t.Params()
 	var last float64
 	for epoch := range opt.Epochs {
 		var sum float64
