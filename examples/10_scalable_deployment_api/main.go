@@ -1,0 +1,223 @@
+// Command 10_scalable_deployment_api serves models over the Open Inference
+// Protocol v2 with dynamic batching and admission control, then loads the
+// server from the same machine and reports what it sustains:
+//
+//  1. a concurrency sweep (closed loop: 1 … 64 connections) on a 256×256
+//     linear + softmax model: throughput and p50/p95/p99;
+//  2. dynamic batching on a 512×512 layer: batches of up to 64 rows
+//     against batch size 1, same load;
+//  3. overload: an open loop at twice the measured capacity — the server
+//     answers 429 beyond capacity and keeps the accepted requests fast;
+//  4. a graceful drain under load: every accepted request is answered.
+//
+//	go run ./examples/10_scalable_deployment_api            # 2 s per load point
+//	go run ./examples/10_scalable_deployment_api -quick     # ~0.25 s per point
+//	go run ./examples/10_scalable_deployment_api -serve 127.0.0.1:18080   # serve until SIGTERM (for wrk)
+//
+// It writes latency.png (percentiles against connections) and
+// throughput.png into -out. Everything runs on loopback.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mlprep/mlprep/cloud"
+	"github.com/mlprep/mlprep/internal/lesson"
+	"github.com/mlprep/mlprep/internal/loadgen"
+	"github.com/mlprep/mlprep/internal/plots"
+	"gonum.org/v1/plot"
+)
+
+func main() {
+	serve := flag.String("serve", "", "only serve the models on this address until SIGTERM")
+	opts := lesson.Parse()
+	var err error
+	if *serve != "" {
+		err = serveUntilSignal(*serve)
+	} else {
+		err = run(opts)
+	}
+	if err != nil {
+		lesson.Fatal(err)
+	}
+}
+
+// newServer loads the lesson's models: "linear" (batches of up to 64 rows,
+// formed from whatever queued while the previous batch ran), and the wide
+// layer batched ("wide") and one row at a time ("wide-b1").
+func newServer(logger *slog.Logger) (*cloud.Server, error) {
+	s, err := cloud.NewServer(cloud.ServerOptions{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	lin := newLinearSoftmax(256, 10)
+	wide := newWideLayer(11)
+	linCfg := lin.config("linear", 64)
+	// A queue of two batches bounds the wait of an accepted request to
+	// about two batch times: beyond that, 429 is the better answer.
+	linCfg.QueueCapacity = 128
+	for _, m := range []struct {
+		cfg cloud.ModelConfig
+		p   cloud.Predictor
+	}{
+		{linCfg, lin},
+		{wide.config("wide", 64), wide},
+		{wide.config("wide-b1", 1), wide},
+	} {
+		if err := s.Load(m.cfg, m.p); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func serveUntilSignal(addr string) error {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	s, err := newServer(logger)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	return s.ListenAndServe(ctx, addr)
+}
+
+func run(opts *lesson.Options) error {
+	s, err := newServer(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	ctx, drain := context.WithCancel(context.Background())
+	defer drain()
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String() + "/v2/models/"
+
+	point := 2 * time.Second
+	if opts.Quick {
+		point = 250 * time.Millisecond
+	}
+	bg := context.Background()
+	linBody, wideBody := requestBody(256), requestBody(512)
+
+	// 1. Concurrency sweep.
+	fmt.Println("1. closed loop on \"linear\" (256×256 matvec + softmax per row), loopback:")
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "connections\treq/s\tp50 ms\tp95 ms\tp99 ms\tnon-200\t")
+	conns := []int{1, 4, 16, 64}
+	var xs, rps, p50, p95, p99 []float64
+	var capacity loadgen.Result
+	for _, c := range conns {
+		r, err := loadgen.Run(bg, loadgen.Options{URL: base + "linear/infer", Body: linBody, Connections: c, Duration: point})
+		if err != nil {
+			return err
+		}
+		if err := r.Check(); err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t\n", c, r.Throughput, ms(r.P50), ms(r.P95), ms(r.P99), r.Requests-r.Codes[http.StatusOK])
+		xs, rps = append(xs, float64(c)), append(rps, r.Throughput)
+		p50, p95, p99 = append(p50, ms(r.P50)), append(p95, ms(r.P95)), append(p99, ms(r.P99))
+		capacity = r
+	}
+	tw.Flush()
+
+	// 2. Dynamic batching on the wide layer.
+	fmt.Println("\n2. dynamic batching, \"wide\" (512×512 layer per row), 64 connections:")
+	batched, err := loadgen.Run(bg, loadgen.Options{URL: base + "wide/infer", Body: wideBody, Connections: 64, Duration: point})
+	if err != nil {
+		return err
+	}
+	single, err := loadgen.Run(bg, loadgen.Options{URL: base + "wide-b1/infer", Body: wideBody, Connections: 64, Duration: point})
+	if err != nil {
+		return err
+	}
+	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "max batch\treq/s\tp50 ms\tp99 ms\t")
+	fmt.Fprintf(tw, "64\t%.0f\t%.2f\t%.2f\t\n", batched.Throughput, ms(batched.P50), ms(batched.P99))
+	fmt.Fprintf(tw, "1\t%.0f\t%.2f\t%.2f\t\n", single.Throughput, ms(single.P50), ms(single.P99))
+	tw.Flush()
+	gain := batched.Throughput / single.Throughput
+	fmt.Printf("batching gain: %.1f×\n", gain)
+
+	// 3. Overload: open loop at twice capacity.
+	rate := 2 * capacity.Throughput
+	fmt.Printf("\n3. open loop on \"linear\" at 2× capacity (%.0f req/s), 256 connections:\n", rate)
+	light, err := loadgen.Run(bg, loadgen.Options{URL: base + "linear/infer", Body: linBody, Connections: 8, Rate: capacity.Throughput / 10, Duration: point})
+	if err != nil {
+		return err
+	}
+	over, err := loadgen.Run(bg, loadgen.Options{URL: base + "linear/infer", Body: linBody, Connections: 256, Rate: rate, Duration: point})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   unloaded (open loop at 10%% capacity): p99 %.2f ms\n", ms(light.P99))
+	fmt.Printf("   overloaded: %d requests, 200: %d, 429: %d, other codes: %d, errors: %d, not sent in time: %d\n",
+		over.Requests, over.Codes[200], over.Codes[429], over.Requests-over.Codes[200]-over.Codes[429]-over.Errors, over.Errors, over.Missed)
+	fmt.Printf("   accepted: %.0f req/s, p99 %.2f ms (%.1f× unloaded p99)\n", over.Throughput, ms(over.P99), ms(over.P99)/ms(light.P99))
+
+	// 4. Graceful drain under load.
+	loadDone := make(chan loadgen.Result, 1)
+	go func() {
+		r, _ := loadgen.Run(bg, loadgen.Options{URL: base + "linear/infer", Body: linBody, Connections: 32, Duration: 3 * point})
+		loadDone <- r
+	}()
+	time.Sleep(point)
+	drain()
+	if err := <-served; err != nil {
+		return fmt.Errorf("drain: %w", err)
+	}
+	during := <-loadDone
+	fmt.Printf("\n4. drain under load: %d answered (%d × 200), %d connection attempts refused after the listener closed, 0 accepted requests lost\n",
+		during.Requests-during.Errors, during.Codes[200], during.Errors)
+	if lost := during.Requests - during.Errors - during.Codes[200]; lost != 0 {
+		return fmt.Errorf("drain: %d answers were not 200: %v", lost, during.Codes)
+	}
+
+	if err := savePlots(opts, xs, rps, p50, p95, p99); err != nil {
+		return err
+	}
+	lesson.Headline("linear 256: %.0f req/s at 64 connections (p99 %.1f ms); batching %.1f× on a 512×512 layer; at 2× overload %.0f%% answered 429, accepted p99 %.1f ms",
+		capacity.Throughput, ms(capacity.P99), gain, 100*float64(over.Codes[429])/float64(max(over.Requests, 1)), ms(over.P99))
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+func savePlots(opts *lesson.Options, xs, rps, p50, p95, p99 []float64) error {
+	lat, err := plots.Lines("Latency against connections (closed loop, loopback)", "connections", "latency (ms)",
+		plots.Series{Name: "p50", X: xs, Y: p50}, plots.Series{Name: "p95", X: xs, Y: p95}, plots.Series{Name: "p99", X: xs, Y: p99})
+	if err != nil {
+		return err
+	}
+	thr, err := plots.Lines("Throughput against connections", "connections", "requests per second",
+		plots.Series{Name: "linear 256 + softmax", X: xs, Y: rps})
+	if err != nil {
+		return err
+	}
+	for name, p := range map[string]*plot.Plot{"latency.png": lat, "throughput.png": thr} {
+		path, err := opts.File(name)
+		if err != nil {
+			return err
+		}
+		if err := plots.Save(p, path); err != nil {
+			return err
+		}
+		fmt.Println("wrote", path)
+	}
+	return nil
+}
