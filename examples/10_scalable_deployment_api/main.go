@@ -4,15 +4,18 @@
 //
 //  1. a concurrency sweep (closed loop: 1 … 64 connections) on a 256×256
 //     linear + softmax model: throughput and p50/p95/p99;
+//
 //  2. dynamic batching on a 512×512 layer: batches of up to 64 rows
 //     against batch size 1, same load;
+//
 //  3. overload: an open loop at twice the measured capacity — the server
 //     answers 429 beyond capacity and keeps the accepted requests fast;
+//
 //  4. a graceful drain under load: every accepted request is answered.
 //
-//	go run ./examples/10_scalable_deployment_api            # 2 s per load point
-//	go run ./examples/10_scalable_deployment_api -quick     # ~0.25 s per point
-//	go run ./examples/10_scalable_deployment_api -serve 127.0.0.1:18080   # serve until SIGTERM (for wrk)
+//     go run ./examples/10_scalable_deployment_api            # 2 s per load point
+//     go run ./examples/10_scalable_deployment_api -quick     # ~0.25 s per point
+//     go run ./examples/10_scalable_deployment_api -serve 127.0.0.1:18080   # serve until SIGTERM (for wrk)
 //
 // It writes latency.png (percentiles against connections) and
 // throughput.png into -out. Everything runs on loopback.
