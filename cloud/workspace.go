@@ -141,11 +141,11 @@ type DeploymentSpec struct {
 
 // Deployment is a model deployed behind an endpoint.
 type Deployment struct {
-	Endpoint, Name            string
-	ModelName, ModelVersion   string
-	InstanceType              string
-	InstanceCount             int
-	ProvisioningState         string
+	Endpoint, Name          string
+	ModelName, ModelVersion string
+	InstanceType            string
+	InstanceCount           int
+	ProvisioningState       string
 }
 
 // InvokeOptions adjust an invocation.
