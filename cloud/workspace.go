@@ -248,3 +248,9 @@ func checkTraffic(traffic map[string]int, deployments []string) error {
 	}
 	return nil
 }
+
+// Both backends implement the whole interface.
+var (
+	_ Workspace = (*LocalWorkspace)(nil)
+	_ Workspace = (*AzureWorkspace)(nil)
+)
