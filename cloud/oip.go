@@ -232,7 +232,7 @@ func (s *scanner) tensor() (Tensor, error) {
 	}
 	t.Data, err = decodeData(data, t.Datatype, t.Shape)
 	if err != nil {
-		return t, fmt.Errorf("tensor %q: %w", t.Name, err)
+		return t, fmt.Errorf("%w (tensor %q)", err, t.Name)
 	}
 	return t, nil
 }

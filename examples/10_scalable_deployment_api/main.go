@@ -69,13 +69,17 @@ func newServer(logger *slog.Logger) (*cloud.Server, error) {
 	// A queue of two batches bounds the wait of an accepted request to
 	// about two batch times: beyond that, 429 is the better answer.
 	linCfg.QueueCapacity = 128
+	// The batching comparison admits everything on both sides (64
+	// connections never queue more than 64 rows): only batching differs.
+	wideCfg, wideB1 := wide.config("wide", 64), wide.config("wide-b1", 1)
+	wideCfg.QueueCapacity, wideB1.QueueCapacity = 256, 256
 	for _, m := range []struct {
 		cfg cloud.ModelConfig
 		p   cloud.Predictor
 	}{
 		{linCfg, lin},
-		{wide.config("wide", 64), wide},
-		{wide.config("wide-b1", 1), wide},
+		{wideCfg, wide},
+		{wideB1, wide},
 	} {
 		if err := s.Load(m.cfg, m.p); err != nil {
 			return nil, err
