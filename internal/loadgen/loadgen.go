@@ -59,9 +59,15 @@ type Result struct {
 	Missed  int
 	Elapsed time.Duration
 	// Throughput is 200 answers per second.
-	Throughput         float64
+	Throughput float64
+	// P50 … Max count from each request's scheduled start (open loop) or
+	// its send (closed loop): what a client sees.
 	P50, P95, P99, Max time.Duration
-	FirstError         error
+	// SentP50 and SentP99 count from the moment the request was written,
+	// leaving out time spent waiting for a free connection: what the
+	// server did. They equal P50 and P99 in a closed loop.
+	SentP50, SentP99 time.Duration
+	FirstError       error
 }
 
 // Run drives load until Duration has passed and every started request has
@@ -123,7 +129,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	wg.Wait()
 
 	res := Result{Codes: map[int]int{}, Missed: missed, Elapsed: time.Since(start)}
-	var lat []time.Duration
+	var lat, sent []time.Duration
 	for _, w := range workers {
 		for c, n := range w.codes {
 			res.Codes[c] += n
@@ -135,8 +141,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 			res.FirstError = w.firstErr
 		}
 		lat = append(lat, w.latencies...)
+		sent = append(sent, w.sentLatencies...)
 	}
 	slices.Sort(lat)
+	slices.Sort(sent)
+	res.SentP50, res.SentP99 = quantile(sent, 0.50), quantile(sent, 0.99)
 	res.Throughput = float64(res.Codes[http.StatusOK]) / res.Elapsed.Seconds()
 	res.P50, res.P95, res.P99 = quantile(lat, 0.50), quantile(lat, 0.95), quantile(lat, 0.99)
 	if len(lat) > 0 {
@@ -201,10 +210,13 @@ type worker struct {
 	errors    int
 	firstErr  error
 	latencies []time.Duration
+	// sentLatencies count from the write, latencies from the schedule.
+	sentLatencies []time.Duration
 }
 
 // do sends one request whose latency counts from scheduled.
 func (w *worker) do(scheduled time.Time) {
+	sent := time.Now()
 	code, err := w.roundTrip()
 	if err != nil {
 		w.close()
@@ -218,7 +230,9 @@ func (w *worker) do(scheduled time.Time) {
 	}
 	w.codes[code]++
 	if code == http.StatusOK {
-		w.latencies = append(w.latencies, time.Since(scheduled))
+		now := time.Now()
+		w.latencies = append(w.latencies, now.Sub(scheduled))
+		w.sentLatencies = append(w.sentLatencies, now.Sub(sent))
 	}
 }
 
