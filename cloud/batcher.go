@@ -53,6 +53,7 @@ type batcher struct {
 	mu         sync.Mutex
 	queue      []*job
 	queuedRows atomic.Int64 // read without mu by the fast 429 path
+	oldest     atomic.Int64 // enqueue time (UnixNano) of queue[0], 0 when empty
 	closed     bool
 	wake       chan struct{}
 	stop       chan struct{} // closed by close()
@@ -72,10 +73,24 @@ func newBatcher(cfg ModelConfig, pred Predictor, m modelMetrics) *batcher {
 	return b
 }
 
-// full reports whether a request of rows rows would be refused now.
+// full reports whether a request of rows rows would be refused now: the
+// queue has no room for it, or its oldest request has waited too long.
 func (b *batcher) full(rows int) bool {
 	q := int(b.queuedRows.Load())
-	return q > 0 && q+rows > b.cfg.QueueCapacity
+	if q > 0 && q+rows > b.cfg.QueueCapacity {
+		return true
+	}
+	oldest := b.oldest.Load()
+	return b.cfg.MaxQueueWait > 0 && oldest != 0 && time.Now().UnixNano()-oldest > int64(b.cfg.MaxQueueWait)
+}
+
+// noteOldest records the enqueue time of the queue's head; b.mu is held.
+func (b *batcher) noteOldest() {
+	if len(b.queue) == 0 {
+		b.oldest.Store(0)
+		return
+	}
+	b.oldest.Store(b.queue[0].enqueued.UnixNano())
 }
 
 // submit admits j or refuses it with ErrQueueFull or errUnloaded. A queue
@@ -92,6 +107,9 @@ func (b *batcher) submit(j *job) error {
 	}
 	wasEmpty := len(b.queue) == 0
 	b.queue = append(b.queue, j)
+	if wasEmpty {
+		b.noteOldest()
+	}
 	q := b.queuedRows.Add(int64(j.rows))
 	b.metrics.queueDepth.Set(float64(q))
 	if wasEmpty || b.cfg.MaxQueueDelay == 0 || b.cfg.MaxBatchSize == 0 || int(q) >= b.cfg.MaxBatchSize {
@@ -196,6 +214,7 @@ func (b *batcher) next(now time.Time) (batch []*job, wait time.Duration, ok bool
 	}
 	clear(b.queue[len(rest):])
 	b.queue = rest
+	b.noteOldest()
 	b.metrics.queueDepth.Set(float64(b.queuedRows.Load()))
 	if len(b.queue) > 0 {
 		b.signal()
@@ -223,6 +242,7 @@ func (b *batcher) expire(now time.Time) {
 	}
 	clear(b.queue[len(kept):])
 	b.queue = kept
+	b.noteOldest()
 }
 
 func sameTrailingShapes(a, b *job) bool {

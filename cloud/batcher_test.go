@@ -192,3 +192,32 @@ func TestVersionSwitchDropsNothing(t *testing.T) {
 	code, _, _ = post(t, hs.URL+"/v2/models/double/versions/1/infer", inferBody("", 1, 1))
 	require.Equal(t, http.StatusNotFound, code)
 }
+
+func TestMaxQueueWaitRefusesWhileTheQueueIsSlow(t *testing.T) {
+	s, hs := newTestServer(t, ServerOptions{})
+	cfg := doublerConfig("1")
+	cfg.MaxQueueWait = 30 * time.Millisecond
+	url := hs.URL + "/v2/models/double/infer"
+	d, b, first := blockFirstBatch(t, s, url, cfg)
+
+	queued := make(chan int, 1)
+	go func() {
+		code, _, _ := post(t, url, inferBody("", 1, 1))
+		queued <- code
+	}()
+	waitFor(t, "a queued request", func() bool { return b.queuedRows.Load() == 1 })
+	time.Sleep(40 * time.Millisecond) // the queued request has now waited too long
+	code, out, hdr := post(t, url, inferBody("", 1, 1))
+	require.Equal(t, http.StatusTooManyRequests, code, out)
+	require.NotEmpty(t, hdr.Get("Retry-After"))
+
+	for range 2 {
+		d.gate <- struct{}{}
+	}
+	require.Equal(t, http.StatusOK, <-first)
+	require.Equal(t, http.StatusOK, <-queued)
+	require.Zero(t, b.oldest.Load(), "an empty queue has no oldest request")
+	d.gate <- struct{}{}
+	code, _, _ = post(t, url, inferBody("", 1, 1))
+	require.Equal(t, http.StatusOK, code, "admission reopens once the queue drains")
+}

@@ -50,7 +50,10 @@
 // (QueueCapacity rows): a request that does not fit is refused with 429 and
 // Retry-After before its body is read, so an overloaded server spends almost
 // nothing on work it will not do, and the requests it accepts wait at most a
-// queue's worth of batches. An unbounded queue is the classic pitfall: under
+// queue's worth of batches. MaxQueueWait bounds the queue in time rather
+// than rows: while the oldest queued request has waited longer, new ones are
+// refused, which keeps accepted requests fast even when the machine slows
+// down (CoDel's idea). An unbounded queue is the classic pitfall: under
 // sustained overload every request waits longer than its client, and the
 // server does only useless work. Each request has a deadline
 // (RequestTimeout, shortened by a "timeout" parameter in microseconds as in

@@ -58,6 +58,12 @@ type ModelConfig struct {
 	// does not fit is refused with 429 and Retry-After. Zero means
 	// 4 × max(MaxBatchSize, 1) × Instances.
 	QueueCapacity int
+	// MaxQueueWait refuses requests (429) while the oldest queued request
+	// has waited longer than this; zero sets no such limit. Unlike
+	// QueueCapacity it follows how fast the queue really drains, so the
+	// wait of accepted requests stays bounded when the machine slows down
+	// (CoDel's idea: control the time spent queued, not the length).
+	MaxQueueWait time.Duration
 	// Instances is how many Predict calls may run at once (zero → 1).
 	Instances int
 }
@@ -76,8 +82,8 @@ func (c ModelConfig) withDefaults() (ModelConfig, error) {
 	if c.Instances <= 0 {
 		c.Instances = 1
 	}
-	if c.MaxBatchSize < 0 || c.MaxQueueDelay < 0 || c.QueueCapacity < 0 {
-		return c, fmt.Errorf("%w: model %s: negative batch size, delay or queue capacity", ErrConfig, c.Name)
+	if c.MaxBatchSize < 0 || c.MaxQueueDelay < 0 || c.QueueCapacity < 0 || c.MaxQueueWait < 0 {
+		return c, fmt.Errorf("%w: model %s: negative batch size, delay, queue capacity or queue wait", ErrConfig, c.Name)
 	}
 	if c.QueueCapacity == 0 {
 		c.QueueCapacity = 4 * max(c.MaxBatchSize, 1) * c.Instances

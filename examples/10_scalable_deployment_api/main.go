@@ -66,9 +66,10 @@ func newServer(logger *slog.Logger) (*cloud.Server, error) {
 	lin := newLinearSoftmax(256, 10)
 	wide := newWideLayer(11)
 	linCfg := lin.config("linear", 64)
-	// A queue of two batches bounds the wait of an accepted request to
-	// about two batch times: beyond that, 429 is the better answer.
-	linCfg.QueueCapacity = 128
+	// At most two batches queue, and none waits more than about two batch
+	// times (20 ms), whatever else the machine is doing: beyond that, 429
+	// is the better answer.
+	linCfg.QueueCapacity, linCfg.MaxQueueWait = 128, 20*time.Millisecond
 	// The batching comparison admits everything on both sides (64
 	// connections never queue more than 64 rows): only batching differs.
 	wideCfg, wideB1 := wide.config("wide", 64), wide.config("wide-b1", 1)
