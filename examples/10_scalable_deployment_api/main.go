@@ -38,6 +38,7 @@ import (
 	"github.com/mlprep/mlprep/internal/lesson"
 	"github.com/mlprep/mlprep/internal/loadgen"
 	"github.com/mlprep/mlprep/internal/plots"
+	"github.com/prometheus/client_golang/prometheus"
 	"gonum.org/v1/plot"
 )
 
@@ -58,18 +59,20 @@ func main() {
 // newServer loads the lesson's models: "linear" (batches of up to 64 rows,
 // formed from whatever queued while the previous batch ran), and the wide
 // layer batched ("wide") and one row at a time ("wide-b1").
-func newServer(logger *slog.Logger) (*cloud.Server, error) {
-	s, err := cloud.NewServer(cloud.ServerOptions{Logger: logger})
+func newServer(logger *slog.Logger, reg *prometheus.Registry) (*cloud.Server, error) {
+	s, err := cloud.NewServer(cloud.ServerOptions{Logger: logger, Registerer: reg, Gatherer: reg})
 	if err != nil {
 		return nil, err
 	}
 	lin := newLinearSoftmax(256, 10)
 	wide := newWideLayer(11)
 	linCfg := lin.config("linear", 64)
-	// At most two batches queue, and none waits more than about two batch
-	// times (20 ms), whatever else the machine is doing: beyond that, 429
-	// is the better answer.
-	linCfg.QueueCapacity, linCfg.MaxQueueWait = 128, 20*time.Millisecond
+	// At most two batches queue: beyond that, 429 is the better answer.
+	// (ModelConfig.MaxQueueWait would bound the wait in time instead; on a
+	// machine shared with other busy processes, stalls of tens of
+	// milliseconds make any fixed wait budget refuse requests at ordinary
+	// load, so this lesson bounds rows.)
+	linCfg.QueueCapacity = 128
 	// The batching comparison admits everything on both sides (64
 	// connections never queue more than 64 rows): only batching differs.
 	wideCfg, wideB1 := wide.config("wide", 64), wide.config("wide-b1", 1)
@@ -91,7 +94,7 @@ func newServer(logger *slog.Logger) (*cloud.Server, error) {
 
 func serveUntilSignal(addr string) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	s, err := newServer(logger)
+	s, err := newServer(logger, prometheus.NewRegistry())
 	if err != nil {
 		return err
 	}
@@ -101,7 +104,8 @@ func serveUntilSignal(addr string) error {
 }
 
 func run(opts *lesson.Options) error {
-	s, err := newServer(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	reg := prometheus.NewRegistry()
+	s, err := newServer(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), reg)
 	if err != nil {
 		return err
 	}
@@ -145,14 +149,30 @@ func run(opts *lesson.Options) error {
 	tw.Flush()
 
 	// 2. Dynamic batching on the wide layer.
-	fmt.Println("\n2. dynamic batching, \"wide\" (512×512 layer per row), 64 connections:")
-	batched, err := loadgen.Run(bg, loadgen.Options{URL: base + "wide/infer", Body: wideBody, Connections: 64, Duration: point})
-	if err != nil {
-		return err
+	// Alternate the two, best of three rounds each: the machine's load
+	// changes from second to second.
+	rounds := 3
+	if opts.Quick {
+		rounds = 1
 	}
-	single, err := loadgen.Run(bg, loadgen.Options{URL: base + "wide-b1/infer", Body: wideBody, Connections: 64, Duration: point})
-	if err != nil {
-		return err
+	fmt.Printf("\n2. dynamic batching, \"wide\" (512×512 layer per row), 64 connections, best of %d:\n", rounds)
+	var batched, single loadgen.Result
+	for range rounds {
+		for _, side := range []struct {
+			model string
+			best  *loadgen.Result
+		}{{"wide", &batched}, {"wide-b1", &single}} {
+			r, err := loadgen.Run(bg, loadgen.Options{URL: base + side.model + "/infer", Body: wideBody, Connections: 64, Duration: point})
+			if err != nil {
+				return err
+			}
+			if err := r.Check(); err != nil {
+				return err
+			}
+			if r.Throughput > side.best.Throughput {
+				*side.best = r
+			}
+		}
 	}
 	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "max batch\treq/s\tp50 ms\tp99 ms\t")
@@ -182,7 +202,12 @@ func run(opts *lesson.Options) error {
 	fmt.Printf("   accepted: %.0f req/s; p99 from send %.2f ms (%.1f× unloaded), from schedule %.2f ms (includes waiting for a free connection)\n",
 		over.Throughput, ms(over.SentP99), ms(over.SentP99)/ms(light.P99), ms(over.P99))
 
-	// 4. Graceful drain under load.
+	// 4. Graceful drain under load: the server's count of answers must
+	// equal the answers the clients received.
+	answeredBefore, err := serverAnswers(reg)
+	if err != nil {
+		return err
+	}
 	loadDone := make(chan loadgen.Result, 1)
 	go func() {
 		r, _ := loadgen.Run(bg, loadgen.Options{URL: base + "linear/infer", Body: linBody, Connections: 32, Duration: 3 * point})
@@ -194,10 +219,16 @@ func run(opts *lesson.Options) error {
 		return fmt.Errorf("drain: %w", err)
 	}
 	during := <-loadDone
-	fmt.Printf("\n4. drain under load: %d answered (%d × 200), %d connection attempts refused after the listener closed, 0 accepted requests lost\n",
-		during.Requests-during.Errors, during.Codes[200], during.Errors)
-	if lost := during.Requests - during.Errors - during.Codes[200]; lost != 0 {
-		return fmt.Errorf("drain: %d answers were not 200: %v", lost, during.Codes)
+	answeredAfter, err := serverAnswers(reg)
+	if err != nil {
+		return err
+	}
+	received := during.Requests - during.Errors
+	lost := int(answeredAfter-answeredBefore) - received
+	fmt.Printf("\n4. drain under load: the server answered %d requests (%d × 200, %d × 429), the clients received %d: %d lost; %d connection attempts refused after the listener closed\n",
+		int(answeredAfter-answeredBefore), during.Codes[200], during.Codes[429], received, lost, during.Errors)
+	if lost != 0 {
+		return fmt.Errorf("drain: %d answered requests never reached their client", lost)
 	}
 
 	if err := savePlots(opts, xs, rps, p50, p95, p99); err != nil {
@@ -209,6 +240,23 @@ func run(opts *lesson.Options) error {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+// serverAnswers sums the server's count of answered inference requests.
+func serverAnswers(reg *prometheus.Registry) (float64, error) {
+	families, err := reg.Gather()
+	if err != nil {
+		return 0, err
+	}
+	total := 0.0
+	for _, f := range families {
+		if f.GetName() == "mlprep_inference_requests_total" {
+			for _, m := range f.GetMetric() {
+				total += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return total, nil
+}
 
 // rowsPerSecond calls the model directly with batches of the given size
 // for about d: the ceiling that batching can reach once HTTP and JSON are
