@@ -7,6 +7,7 @@ import (
 
 	"github.com/mlprep/mlprep/cloud"
 	"github.com/mlprep/mlprep/internal/kernels"
+	"github.com/mlprep/mlprep/internal/nn"
 )
 
 // linearSoftmax is the benchmark's per-request work: probs = softmax(W x)
@@ -38,27 +39,9 @@ func (m *linearSoftmax) Predict(_ context.Context, in []cloud.Tensor) ([]cloud.T
 	rows, d := in[0].Shape[0], m.dim
 	z := make([]float32, rows*d)
 	kernels.Sgemm(false, true, rows, d, d, 1, in[0].FP32(), d, m.w, d, 0, z, d)
-	for r := range rows {
-		softmax(z[r*d : (r+1)*d])
-	}
+	probs := nn.MatFrom(rows, d, z)
+	nn.Softmax(probs, probs)
 	return []cloud.Tensor{cloud.NewFP32("probs", []int{rows, d}, z)}, nil
-}
-
-func softmax(z []float32) {
-	hi := z[0]
-	for _, v := range z {
-		hi = max(hi, v)
-	}
-	var sum float64
-	for i, v := range z {
-		e := math.Exp(float64(v - hi))
-		z[i] = float32(e)
-		sum += e
-	}
-	inv := float32(1 / sum)
-	for i := range z {
-		z[i] *= inv
-	}
 }
 
 // wideLayer is the batch-friendly model: a 512×512 matrix product per row

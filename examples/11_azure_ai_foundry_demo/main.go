@@ -30,7 +30,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"math"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
@@ -287,26 +286,10 @@ func loadLinear(_ context.Context, m cloud.ModelVersion) (cloud.ModelConfig, clo
 			copy(z[r*meta.Out:], b)
 		}
 		kernels.Sgemm(false, true, rows, meta.Out, meta.In, 1, in[0].FP32(), meta.In, w, meta.In, 1, z, meta.Out)
-		for r := range rows {
-			softmax(z[r*meta.Out : (r+1)*meta.Out])
-		}
+		probs := nn.MatFrom(rows, meta.Out, z)
+		nn.Softmax(probs, probs)
 		return []cloud.Tensor{cloud.NewFP32("probs", []int{rows, meta.Out}, z)}, nil
 	}), nil
-}
-
-func softmax(z []float32) {
-	hi := z[0]
-	for _, v := range z {
-		hi = max(hi, v)
-	}
-	var sum float64
-	for i, v := range z {
-		e := math.Exp(float64(v - hi))
-		z[i], sum = float32(e), sum+e
-	}
-	for i := range z {
-		z[i] = float32(float64(z[i]) / sum)
-	}
 }
 
 // invokeAll sends test images one request each and counts, per answering
