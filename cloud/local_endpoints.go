@@ -57,7 +57,11 @@ func (w *LocalWorkspace) startEndpoint(name, key string, traffic map[string]int)
 	mux.Handle("GET /v2/health/", srv.Handler())
 	mux.HandleFunc("/", ep.authorized(srv.Handler()))
 	go func() {
-		hs := http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		o := srv.opts
+		hs := http.Server{
+			Handler: mux, ReadHeaderTimeout: o.ReadHeaderTimeout, ReadTimeout: o.ReadTimeout,
+			WriteTimeout: o.RequestTimeout + 5*time.Second, IdleTimeout: o.IdleTimeout, MaxHeaderBytes: 64 << 10,
+		}
 		go func() { <-ctx.Done(); srv.draining.Store(true); hs.Shutdown(context.Background()) }()
 		err := hs.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
