@@ -67,12 +67,14 @@ func newServer(logger *slog.Logger, reg *prometheus.Registry) (*cloud.Server, er
 	lin := newLinearSoftmax(256, 10)
 	wide := newWideLayer(11)
 	linCfg := lin.config("linear", 64)
-	// At most two batches queue: beyond that, 429 is the better answer.
+	// At most one batch queues behind the one running: 64 closed-loop
+	// connections never see a 429, and under overload an accepted request
+	// waits at most about one batch time before it runs.
 	// (ModelConfig.MaxQueueWait would bound the wait in time instead; on a
 	// machine shared with other busy processes, stalls of tens of
 	// milliseconds make any fixed wait budget refuse requests at ordinary
 	// load, so this lesson bounds rows.)
-	linCfg.QueueCapacity = 128
+	linCfg.QueueCapacity = 64
 	// The batching comparison admits everything on both sides (64
 	// connections never queue more than 64 rows): only batching differs.
 	wideCfg, wideB1 := wide.config("wide", 64), wide.config("wide-b1", 1)
