@@ -2,6 +2,8 @@ package cloud
 
 import (
 	"encoding/json"
+	"math"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -34,5 +36,27 @@ func FuzzInferRequest(f *testing.F) {
 		var back InferRequest
 		require.NoError(t, json.Unmarshal(enc, &back), "%s", enc)
 		require.Equal(t, req, back)
+	})
+}
+
+// FuzzFastFloat32 checks the exact fast path against strconv bit for bit on
+// every input the scanner accepts as a JSON number.
+func FuzzFastFloat32(f *testing.F) {
+	for _, seed := range []string{"0", "-0", "0.5", "-0.958924", "1234567", "12345678", "1e10", "1e11", "1.5E-3", "0.0000001", "100.250", "-7e+2", "3.4028235e38"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s := &scanner{b: []byte(in)}
+		num, _, err := s.number()
+		if err != nil || s.end() != nil {
+			return
+		}
+		got, ok := fastFloat32(num)
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(string(num), 32)
+		require.NoError(t, err)
+		require.Equal(t, math.Float32bits(float32(want)), math.Float32bits(got), "%s: %g vs %g", in, got, want)
 	})
 }

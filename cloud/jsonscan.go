@@ -241,6 +241,22 @@ func (s *scanner) float(bits int) (float64, error) {
 	return v, nil
 }
 
+// float32 reads a number as float32, through fastFloat32 when it can.
+func (s *scanner) float32() (float32, error) {
+	num, _, err := s.number()
+	if err != nil {
+		return 0, err
+	}
+	if v, ok := fastFloat32(num); ok {
+		return v, nil
+	}
+	v, err := strconv.ParseFloat(string(num), 32)
+	if err != nil {
+		return 0, s.errorf("number %s out of range for a 32-bit float", num)
+	}
+	return float32(v), nil
+}
+
 func (s *scanner) int(bits int) (int64, error) {
 	num, integer, err := s.number()
 	if err != nil {
@@ -277,13 +293,19 @@ func (s *scanner) str() (string, error) {
 		return "", err
 	}
 	start := s.i
+	ascii := true
 	for s.i < len(s.b) {
 		c := s.b[s.i]
 		switch {
 		case c == '"':
+			if !ascii && !utf8.Valid(s.b[start:s.i]) {
+				return "", s.errorf("string is not valid UTF-8")
+			}
 			v := string(s.b[start:s.i])
 			s.i++
 			return v, nil
+		case c >= utf8.RuneSelf:
+			ascii = false
 		case c == '\\':
 			return s.strEscaped(start)
 		case c < 0x20:
@@ -302,6 +324,9 @@ func (s *scanner) strEscaped(start int) (string, error) {
 		switch {
 		case c == '"':
 			s.i++
+			if !utf8.Valid(out) {
+				return "", s.errorf("string is not valid UTF-8")
+			}
 			return string(out), nil
 		case c < 0x20:
 			return "", s.errorf("control character in string")

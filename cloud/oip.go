@@ -211,6 +211,14 @@ func (s *scanner) tensor() (Tensor, error) {
 			t.Parameters, err = s.parameters()
 		case "data":
 			haveData = true
+			if t.Datatype.Valid() && haveShape {
+				// The usual key order: decode in place, in one pass.
+				t.Data, err = decodeData(s, t.Datatype, t.Shape)
+				if err != nil {
+					err = fmt.Errorf("%w (tensor %q)", err, t.Name)
+				}
+				return err
+			}
 			data, err = s.skip()
 		default:
 			_, err = s.skip()
@@ -230,22 +238,30 @@ func (s *scanner) tensor() (Tensor, error) {
 	case !haveData:
 		return t, fmt.Errorf("%w: tensor %q has no data (the binary data extension is not supported)", ErrInvalidRequest, t.Name)
 	}
-	t.Data, err = decodeData(data, t.Datatype, t.Shape)
-	if err != nil {
-		return t, fmt.Errorf("%w (tensor %q)", err, t.Name)
+	if t.Data == nil {
+		sub := &scanner{b: data}
+		if t.Data, err = decodeData(sub, t.Datatype, t.Shape); err == nil {
+			err = sub.end()
+		}
+		if err != nil {
+			return t, fmt.Errorf("%w (tensor %q)", err, t.Name)
+		}
+	}
+	// A datatype or shape repeated after the data must still describe it.
+	if err := t.check(); err != nil {
+		return t, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
 	return t, nil
 }
 
-// decodeData decodes a tensor's data array into the datatype's Go slice.
-func decodeData(span []byte, dt Datatype, shape []int) (any, error) {
+// decodeData decodes the data array at s into the datatype's Go slice.
+func decodeData(s *scanner, dt Datatype, shape []int) (any, error) {
 	n := shapeLen(shape)
 	// Every element takes at least one byte, so a shape that promises more
-	// elements than the data has bytes is refused before allocating for it.
-	if n < 0 || n > len(span) {
-		return nil, fmt.Errorf("%w: shape %v does not fit %d bytes of data", ErrInvalidRequest, shape, len(span))
+	// elements than the body has bytes left is refused before allocating.
+	if rest := len(s.b) - s.i; n < 0 || n > rest {
+		return nil, fmt.Errorf("%w: shape %v does not fit the %d bytes left", ErrInvalidRequest, shape, rest)
 	}
-	s := &scanner{b: span}
 	switch dt {
 	case BOOL:
 		return elems(s, shape, n, s.boolean)
@@ -266,7 +282,7 @@ func decodeData(span []byte, dt Datatype, shape []int) (any, error) {
 	case INT64:
 		return elems(s, shape, n, func() (int64, error) { return s.int(64) })
 	case FP16, FP32:
-		return elems(s, shape, n, func() (float32, error) { v, err := s.float(32); return float32(v), err })
+		return elems(s, shape, n, s.float32)
 	case FP64:
 		return elems(s, shape, n, func() (float64, error) { return s.float(64) })
 	case BYTES:
@@ -311,7 +327,7 @@ func elems[T any](s *scanner, shape []int, n int, parse func() (T, error)) ([]T,
 	if len(out) != n {
 		return nil, fmt.Errorf("%w: shape %v needs %d elements, data has %d", ErrInvalidRequest, shape, n, len(out))
 	}
-	return out, s.end()
+	return out, nil
 }
 
 func appendTensors(b []byte, ts []Tensor) ([]byte, error) {

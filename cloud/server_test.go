@@ -198,7 +198,9 @@ func TestBadRequestsGetJSONErrors(t *testing.T) {
 		{"unknown output", "double", `{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}],"outputs":[{"name":"q"}]}`, 400, "no output \"q\""},
 		{"bad timeout", "double", `{"parameters":{"timeout":"soon"},"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}`, 400, "timeout"},
 		{"deep nesting", "double", strings.Repeat("[", 100), 400, "want '{'"},
-		{"deep nesting in data", "double", x("[1,4]", "FP32", strings.Repeat("[", 100)+"1"+strings.Repeat("]", 100)), 400, "nesting deeper"},
+		{"nested deeper than the shape", "double", x("[1,4]", "FP32", strings.Repeat("[", 100)+"1"+strings.Repeat("]", 100)), 400, "want a number"},
+		{"deep nesting in data before datatype", "double", `{"inputs":[{"data":` + strings.Repeat("[", 100) + "1" + strings.Repeat("]", 100) + `,"name":"x","shape":[1,4],"datatype":"FP32"}]}`, 400, "nesting deeper"},
+		{"datatype changed after data", "double", `{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4],"datatype":"INT64"}]}`, 400, "does not hold datatype INT64"},
 		{"unknown model", "nope", x("[1,4]", "FP32", "[1,2,3,4]"), 404, "model not found"},
 		{"oversized body", "double", x("[1,4]", "FP32", "[1,2,3,4"+strings.Repeat(" ", 5000)+"]"), 413, "too large"},
 	}
