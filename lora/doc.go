@@ -50,17 +50,74 @@
 // # Using it
 //
 // New wraps the target layers of a model built from nn containers (named
-// "0", "1", … as in torch.nn.Sequential) with Linear layers, freezes every
-// base parameter and returns a Model, which is an nn.Layer: train it with
-// nn.TrainClassifier like any model. TargetModules follows PEFT: an entry
-// matches a layer whose dotted path equals it or ends with "." + entry; a
-// TargetRegex must match the whole path. Parameter names under
+// "0", "1", … as in torch.nn.Sequential), or of any other Module such as
+// attention's transformer (below), with Linear layers, freezes every base
+// parameter and returns a Model. Over an nn.Layer the Model is one: train
+// it with nn.TrainClassifier like any model. TargetModules follows PEFT: an
+// entry matches a layer whose dotted path equals it or ends with "." +
+// entry; a TargetRegex must match the whole path. Parameter names under
 // nn.NamedParams are PEFT's ("base_model.model.0.lora_A.default.weight").
 //
 // Save writes adapter_config.json and adapter_model.safetensors with PEFT's
 // key names (base_model.model.<module>.lora_A.weight, r×in, and
 // ….lora_B.weight, out×r; the adapter's name is left out, as PEFT does), in
 // F32, F16 or BF16. Load and LoadAdapter read them back.
+//
+// # LoRA on attention
+//
+// The LoRA paper adapts only the query and value projections of attention,
+// W_q and W_v, each with its own rank-r pair. Hugging Face transformers keep
+// them as separate Linear modules, and PEFT adapts those with
+// target_modules = ["q_proj", "v_proj"]. PyTorch's nn.MultiheadAttention
+// instead packs W_q, W_k and W_v into one in_proj_weight (3E×E) with no
+// Linear to wrap. PEFT's support for that module puts one rank-r pair on
+// the whole packed matrix (lora_A r×E, lora_B 3E×r: one update spread over
+// q, k and v) and a second pair on out_proj, merges both into the weights
+// before every forward pass and unmerges them after; it cannot adapt q and v
+// alone.
+//
+// This package follows the paper and the Hugging Face layout. attention's
+// MultiHead lists the three row blocks of in_proj_weight as layers "q_proj",
+// "k_proj" and "v_proj" (and out_proj as "out_proj"), so
+//
+//	m, err := lora.New(tagger, lora.Config{R: 4, TargetModules: []string{"q_proj", "v_proj"}})
+//
+// wraps every query and value projection of an attention.Tagger in a Linear
+// and freezes everything else. Each adapted projection computes
+// x W_qᵀ + b_q + s·(x A_qᵀ) B_qᵀ, which equals PyTorch's packed module with
+// in_proj_weight rows 0…E−1 replaced by W_q + s·B_q·A_q: the golden tests
+// check outputs, input gradients and the gradients of A and B against
+// torch.autograd through exactly that. Merge adds s·B_q·A_q and s·B_v·A_v
+// into those rows of in_proj_weight (rows 0…E−1 and 2E…3E−1), leaving the
+// key rows bit-identical, so the merged state_dict loads into a plain
+// nn.MultiheadAttention.
+//
+// Adapter files name the tensors by module path:
+// "base_model.model.layers.0.self_attn.q_proj.lora_A.weight" (r×E),
+// "….q_proj.lora_B.weight" (E×r), and the same for v_proj. These are the
+// names PEFT writes and reads for a PyTorch model whose attention holds
+// separate q_proj and v_proj Linear layers with W_q = in_proj_weight[:E] and
+// W_v = in_proj_weight[2E:], which computes exactly what the packed module
+// computes here. They are not the keys PEFT uses when the target is an
+// nn.MultiheadAttention (….self_attn.lora_A.weight, r×E, and
+// ….self_attn.lora_B.weight, 3E×r, plus out_proj's pair), and no file of
+// that kind can express q and v adapters of rank r: the same update needs
+// rank 2r there (A stacked as [A_q; A_v], B with B_q and B_v in its query and
+// value rows and separate columns, α doubled, a zero out_proj update).
+//
+// Neither package imports the other. New takes a Module: the part of
+// nn.Container that finding and replacing layers needs (Params, Children,
+// SetChild). attention's MultiHead, EncoderBlock and Tagger implement it
+// over their linear layers, and a Linear is the nn.Layer their SetChild
+// accepts, so the contract is written in internal/nn's types alone. lora
+// importing attention would tie it to one family of models (each new one
+// would need code here); attention importing lora would make the lower
+// package depend on one of its users. lora's tests import attention to check
+// the contract. The attention modules are not nn.Layers (they take tokens or
+// three tensors), so a Model over one is a handle: the adapters live inside
+// the base model, which trains (Tagger.Fit trains whatever is not frozen)
+// and predicts with its own methods, while the Model switches, disables,
+// merges and saves the adapters.
 //
 // # Errors and concurrency
 //
@@ -72,7 +129,8 @@
 // adapter file's tensors do not fit the model (missing, extra, wrong shape,
 // NaN), and the safetensors errors for truncated or corrupt files. Shape
 // mismatches between calls (a batch of the wrong width) panic in internal/nn
-// with both shapes named.
+// with both shapes named. Forward and Backward of a Model whose base model
+// is not an nn.Layer panic: run the base model itself.
 //
 // Models and layers cache activations between Forward and Backward and are
 // not safe for concurrent use; TrainableParameters and Report are.

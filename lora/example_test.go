@@ -1,11 +1,14 @@
 package lora_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
+	"github.com/mlprep/mlprep/attention"
 	"github.com/mlprep/mlprep/internal/nn"
 	"github.com/mlprep/mlprep/lora"
 )
@@ -81,4 +84,35 @@ func ExampleModel_Save() {
 	// adapter_config.json
 	// adapter_model.safetensors
 	// trainable params: 24 || all params: 47 || trainable%: 51.0638
+}
+
+// LoRA on the query and value projections of a transformer, as the LoRA
+// paper does: attention's modules name their projections q_proj, k_proj,
+// v_proj and out_proj. The adapters live inside the Tagger, which trains
+// them with its own Fit; the Model turns them off and on.
+func ExampleNew_attention() {
+	tagger := attention.NewTagger(attention.TaggerConfig{Vocab: 10, Classes: 10, EmbedDim: 32, NumHeads: 4, FFDim: 64, Layers: 1}, nn.NewRand(1))
+	x, y := attention.ReverseDigits(64, 8, nn.NewRand(2))
+	base, _ := tagger.Predict(x)
+	inProj := tagger.Parameters()[1] // layers.0.self_attn.in_proj_weight
+	before := slices.Clone(inProj.Value.Data().([]float32))
+
+	model, err := lora.New(tagger, lora.Config{R: 4, Alpha: 8, TargetModules: []string{"q_proj", "v_proj"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(lora.TrainableParameters(model))
+	if _, err := tagger.Fit(context.Background(), x, y, attention.FitOptions{Epochs: 2, BatchSize: 16, LR: 1e-2}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(inProj.Name, "unchanged by training:", slices.Equal(before, inProj.Value.Data().([]float32)))
+	model.DisableAdapters()
+	off, _ := tagger.Predict(x)
+	fmt.Println("adapter off predicts as the base model:", slices.EqualFunc(base, off, slices.Equal))
+	// Output:
+	// trainable params: 512 || all params: 9,770 || trainable%: 5.2405
+	// layers.0.self_attn.in_proj_weight unchanged by training: true
+	// adapter off predicts as the base model: true
 }

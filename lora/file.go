@@ -176,7 +176,7 @@ func isNull(raw json.RawMessage) bool {
 // adapter "default" (PEFT's PeftModel.from_pretrained). base is modified in
 // place as by New. A file that does not fit the model returns an error
 // wrapping ErrMismatch and leaves base unchanged.
-func Load(base nn.Layer, dir string) (*Model, error) {
+func Load(base Module, dir string) (*Model, error) {
 	cfg, weights, err := readAdapter(dir)
 	if err != nil {
 		return nil, err
@@ -185,7 +185,7 @@ func Load(base nn.Layer, dir string) (*Model, error) {
 }
 
 // load applies a decoded adapter to base as the adapter "default".
-func load(base nn.Layer, cfg Config, weights *safetensors.File) (*Model, error) {
+func load(base Module, cfg Config, weights *safetensors.File) (*Model, error) {
 	var tensors map[string][]float32
 	m, err := newModel(base, cfg, func(found []match) error {
 		var err error

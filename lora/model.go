@@ -14,13 +14,32 @@ const DefaultAdapter = "default"
 // (PeftModel.base_model is a LoraModel whose .model is the user's model).
 const basePrefix = "base_model.model"
 
+// Module is what New needs from a base model: its parameters, to freeze
+// them, and its linear layers by PyTorch-style dotted names, to find the
+// targets and put Linear layers in their place. Every nn.Container (such as
+// nn.Sequential) is one, and so are attention's MultiHead, EncoderBlock and
+// Tagger, which list their projections as "q_proj", "k_proj", "v_proj" and
+// "out_proj" (see the package documentation). A child that is itself an
+// nn.Container is searched too.
+type Module interface {
+	Params() []*nn.Param
+	Children() []nn.Child
+	// SetChild replaces the sub-layer called name and reports whether it
+	// exists.
+	SetChild(name string, l nn.Layer) bool
+}
+
 // Model is a base model with LoRA adapters on its target layers, PEFT's
-// PeftModel. It is an nn.Layer: train it as any model, and only the active
-// adapter's A and B change. Its one child is the base model under the name
-// "base_model.model", so nn.NamedParams gives PEFT's parameter names such as
-// "base_model.model.0.lora_A.default.weight".
+// PeftModel. For a base model that is an nn.Layer it is an nn.Layer too:
+// train it as any model, and only the active adapter's A and B change. Its
+// one child is then the base model under the name "base_model.model", so
+// nn.NamedParams gives PEFT's parameter names such as
+// "base_model.model.0.lora_A.default.weight". Any other base model (an
+// attention.Tagger, say) carries the adapters inside itself: run and train
+// it with its own methods, and use the Model to switch, disable, merge and
+// save the adapters.
 type Model struct {
-	root     nn.Layer
+	root     Module
 	layers   []target // every wrapped layer, in model order
 	configs  map[string]Config
 	names    []string // adapter names in the order they were added
@@ -37,16 +56,15 @@ type target struct {
 // New freezes every parameter of base, replaces the Dense layers that
 // cfg.TargetModules selects by Linear layers carrying an adapter called
 // "default", and returns the adapted model (PEFT's get_peft_model). base is
-// modified in place: it must be a Container (such as nn.Sequential) so
-// layers can be found by their dotted names. Errors wrap ErrConfig, ErrRank
-// or ErrNoTarget, and leave base unchanged.
-func New(base nn.Layer, cfg Config) (*Model, error) {
+// modified in place. Errors wrap ErrConfig, ErrRank or ErrNoTarget, and
+// leave base unchanged.
+func New(base Module, cfg Config) (*Model, error) {
 	return newModel(base, cfg, nil)
 }
 
 // newModel is New with a check of the planned adapter (nil: none) run
 // before base is changed.
-func newModel(base nn.Layer, cfg Config, check func([]match) error) (*Model, error) {
+func newModel(base Module, cfg Config, check func([]match) error) (*Model, error) {
 	m := &Model{root: base, configs: map[string]Config{}}
 	cfg, found, err := m.plan(DefaultAdapter, cfg)
 	if err == nil && check != nil {
@@ -76,7 +94,7 @@ func (m *Model) AddAdapter(name string, cfg Config) error {
 
 // match is a target layer found by plan: where it hangs and its size.
 type match struct {
-	parent  nn.Container
+	parent  Module
 	child   string
 	path    string
 	layer   nn.Layer // *nn.Dense, or *Linear when already wrapped
@@ -93,13 +111,9 @@ func (m *Model) plan(name string, cfg Config) (Config, []match, error) {
 	if _, dup := m.configs[name]; dup || name == "" {
 		return cfg, nil, fmt.Errorf("%w: name %q is empty or already in use", ErrAdapter, name)
 	}
-	root, ok := m.root.(nn.Container)
-	if !ok {
-		return cfg, nil, fmt.Errorf("%w: the base model %T has no named sub-layers", ErrNoTarget, m.root)
-	}
 	var found []match
-	var walk func(prefix string, c nn.Container) error
-	walk = func(prefix string, c nn.Container) error {
+	var walk func(prefix string, c Module) error
+	walk = func(prefix string, c Module) error {
 		for _, ch := range c.Children() {
 			path := prefix + ch.Name
 			_, wrapped := ch.Layer.(*Linear)
@@ -127,7 +141,7 @@ func (m *Model) plan(name string, cfg Config) (Config, []match, error) {
 		}
 		return nil
 	}
-	if err := walk("", root); err != nil {
+	if err := walk("", m.root); err != nil {
 		return cfg, nil, err
 	}
 	if len(found) == 0 {
@@ -214,23 +228,38 @@ func (m *Model) Unmerge() {
 	}
 }
 
-// Forward runs the adapted model.
-func (m *Model) Forward(x *nn.Mat, train bool) *nn.Mat { return m.root.Forward(x, train) }
+// layer returns the base model as an nn.Layer, and panics if it is not one.
+func (m *Model) layer() nn.Layer {
+	l, ok := m.root.(nn.Layer)
+	if !ok {
+		panic(fmt.Sprintf("lora: the base model %T is not an nn.Layer: run it with its own methods, which use the adapters", m.root))
+	}
+	return l
+}
+
+// Forward runs the adapted model. It panics if the base model is not an
+// nn.Layer.
+func (m *Model) Forward(x *nn.Mat, train bool) *nn.Mat { return m.layer().Forward(x, train) }
 
 // Backward runs the adapted model's backward pass; only the active
-// adapter's parameters receive gradients.
-func (m *Model) Backward(dy *nn.Mat) *nn.Mat { return m.root.Backward(dy) }
+// adapter's parameters receive gradients. It panics if the base model is
+// not an nn.Layer.
+func (m *Model) Backward(dy *nn.Mat) *nn.Mat { return m.layer().Backward(dy) }
 
 // BackwardParams runs the backward pass for parameter gradients only, skipping
 // the input gradient of the first layer (what training needs).
-func (m *Model) BackwardParams(dy *nn.Mat) { nn.BackwardParams(m.root, dy) }
+func (m *Model) BackwardParams(dy *nn.Mat) { nn.BackwardParams(m.layer(), dy) }
 
 // Params returns every parameter, base and adapters, frozen ones included.
 func (m *Model) Params() []*nn.Param { return m.root.Params() }
 
-// Children returns the base model under PEFT's name "base_model.model".
+// Children returns the base model under PEFT's name "base_model.model" if
+// it is an nn.Layer, and nothing otherwise.
 func (m *Model) Children() []nn.Child {
-	return []nn.Child{{Name: basePrefix, Layer: m.root}}
+	if l, ok := m.root.(nn.Layer); ok {
+		return []nn.Child{{Name: basePrefix, Layer: l}}
+	}
+	return nil
 }
 
 // SetChild reports false: the base model is fixed at New.

@@ -31,8 +31,9 @@ func (r Report) String() string {
 }
 
 // TrainableParameters counts the parameters of any model (a Model, or a
-// base model being fully fine-tuned) by their Frozen flags.
-func TrainableParameters(model nn.Layer) Report {
+// base model being fully fine-tuned, such as an nn.Layer or an
+// attention.Tagger) by their Frozen flags.
+func TrainableParameters(model interface{ Params() []*nn.Param }) Report {
 	trainable, total := nn.CountParams(model.Params())
 	return Report{Trainable: trainable, Total: total}
 }

@@ -138,12 +138,12 @@ func adapt(ctx context.Context, base *nn.Sequential, m method, angle float64, d 
 	case m.head:
 		path = filepath.Join(dir, fmt.Sprintf("rot%v_head.safetensors", angle))
 		if seed == 1 {
-			err = saveParams(path, model, func(name string) bool { return name[0] == '4' })
+			err = saveTensors(path, mlpTensors(model, func(name string) bool { return name[0] == '4' }))
 		}
 	default:
 		path = filepath.Join(dir, fmt.Sprintf("rot%v_full.safetensors", angle))
 		if seed == 1 {
-			err = saveParams(path, model, func(string) bool { return true })
+			err = saveTensors(path, mlpTensors(model, func(string) bool { return true }))
 		}
 	}
 	if err != nil {
@@ -157,25 +157,54 @@ func adapt(ctx context.Context, base *nn.Sequential, m method, angle float64, d 
 	return r, nil
 }
 
-// saveParams writes the parameters keep selects as a float32 safetensors
-// file named as a PyTorch state dict ("0.weight", …).
-func saveParams(path string, model nn.Layer, keep func(string) bool) error {
-	f := &safetensors.File{Metadata: map[string]string{"format": "pt"}, Tensors: map[string]safetensors.Tensor{}}
+// namedTensor is one entry of a PyTorch state dict.
+type namedTensor struct {
+	name  string
+	shape []int
+	data  []float32
+}
+
+// mlpTensors returns the MLP's parameters that keep selects, named as a
+// PyTorch state dict ("0.weight", …).
+func mlpTensors(model nn.Layer, keep func(string) bool) []namedTensor {
+	var out []namedTensor
 	for _, p := range nn.NamedParams(model) {
 		if !keep(p.Path) {
 			continue
 		}
 		v := p.Param.Value
-		t, err := safetensors.FromFloat32(safetensors.F32, []int{v.Rows, v.Cols}, v.Data)
+		shape := []int{v.Rows, v.Cols}
+		if v.Rows == 1 { // biases are vectors in a state dict
+			shape = []int{v.Cols}
+		}
+		out = append(out, namedTensor{name: p.Path, shape: shape, data: v.Data})
+	}
+	return out
+}
+
+// saveTensors writes tensors as a float32 safetensors file.
+func saveTensors(path string, tensors []namedTensor) error {
+	f := &safetensors.File{Metadata: map[string]string{"format": "pt"}, Tensors: map[string]safetensors.Tensor{}}
+	for _, nt := range tensors {
+		t, err := safetensors.FromFloat32(safetensors.F32, nt.shape, nt.data)
 		if err != nil {
 			return err
 		}
-		if v.Rows == 1 { // biases are vectors in a state dict
-			t.Shape = []int{v.Cols}
-		}
-		f.Tensors[p.Path] = t
+		f.Tensors[nt.name] = t
 	}
 	return safetensors.WriteFile(path, f)
+}
+
+// saveSize writes tensors as by saveTensors and returns the file's size.
+func saveSize(path string, tensors []namedTensor) (int64, error) {
+	if err := saveTensors(path, tensors); err != nil {
+		return 0, err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
 }
 
 // experiment holds every measurement: results[angle][method][seed].
@@ -216,15 +245,11 @@ func runExperiment(ctx context.Context, s settings, quick bool, dir string, done
 		}
 		e.baseUpright = append(e.baseUpright, accuracy(base, test))
 		if seed == 1 {
+			var err error
 			path := filepath.Join(dir, "base_model.safetensors")
-			if err := saveParams(path, base, func(string) bool { return true }); err != nil {
+			if e.fullModelBytes, err = saveSize(path, mlpTensors(base, func(string) bool { return true })); err != nil {
 				return nil, err
 			}
-			st, err := os.Stat(path)
-			if err != nil {
-				return nil, err
-			}
-			e.fullModelBytes = st.Size()
 		}
 		for _, a := range s.angles {
 			e.baseRotated[a] = append(e.baseRotated[a], accuracy(base, d.rotated[a][1]))

@@ -24,16 +24,38 @@ func run(opts *lesson.Options, s settings) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	var headlines []string
+	if s.section != "transformer" {
+		h, err := runMLPSection(opts, s, dir)
+		if err != nil {
+			return err
+		}
+		headlines = append(headlines, h)
+	}
+	if s.section != "mlp" {
+		h, err := runTransformerSection(opts, s, dir)
+		if err != nil {
+			return err
+		}
+		headlines = append(headlines, h)
+	}
+	lesson.Headline("%s", strings.Join(headlines, "; "))
+	return nil
+}
+
+// runMLPSection runs, prints and plots the MNIST MLP experiment and returns
+// its part of the headline.
+func runMLPSection(opts *lesson.Options, s settings, dir string) (string, error) {
 	md, err := opts.File("lora_results.md")
 	if err != nil {
-		return err
+		return "", err
 	}
 	writeTable := func(e *experiment) error {
 		return os.WriteFile(md, []byte(e.table()), 0o644)
 	}
 	e, err := runExperiment(context.Background(), s, opts.Quick, dir, writeTable)
 	if err != nil {
-		return err
+		return "", err
 	}
 	fmt.Printf("data: %s; %d seed(s); pretraining %d epochs, adaptation %d epochs, Adam, batch %d\n",
 		e.data, s.seeds, s.pretrainEpochs, s.adaptEpochs, s.batch)
@@ -45,19 +67,46 @@ func run(opts *lesson.Options, s settings) error {
 	e.printTargets(opts.Quick)
 	png, err := opts.File("lora_accuracy_vs_params.png")
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := e.plot(png); err != nil {
-		return err
+		return "", err
 	}
 	fmt.Printf("\nwrote %s, %s and the adapters under %s\n", md, png, dir)
 
 	full, r8 := e.column(30, 0), e.column(30, e.rankIndex(8))
-	lesson.Headline("LoRA r=8 (%.1f%% of params): 30° %.1f%% vs full FT %.1f%% (gap %.1f pp), 90° %.1f%%; adapter off keeps upright %.1f%%, full FT forgets to %.1f%%",
+	return fmt.Sprintf("LoRA r=8 (%.1f%% of params): 30° %.1f%% vs full FT %.1f%% (gap %.1f pp), 90° %.1f%%; adapter off keeps upright %.1f%%, full FT forgets to %.1f%%",
 		100*float64(e.report.Trainable)/float64(e.report.Total-e.report.Trainable),
 		100*mean(r8.rotated), 100*mean(full.rotated), 100*(mean(full.rotated)-mean(r8.rotated)),
-		100*mean(e.column(90, e.rankIndex(8)).rotated), 100*mean(r8.uprightOff), 100*mean(full.upright))
-	return nil
+		100*mean(e.column(90, e.rankIndex(8)).rotated), 100*mean(r8.uprightOff), 100*mean(full.upright)), nil
+}
+
+// runTransformerSection runs, prints and plots LoRA on the tiny
+// transformer's q and v and returns its part of the headline.
+func runTransformerSection(opts *lesson.Options, s settings, dir string) (string, error) {
+	tf, err := runTransformer(context.Background(), s.transformer, s.seeds, s.ranks, dir)
+	if err != nil {
+		return "", err
+	}
+	tf.print(s.transformer, s.seeds)
+	md, err := opts.File("lora_transformer_results.md")
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(md, []byte(tf.table()), 0o644); err != nil {
+		return "", err
+	}
+	png, err := opts.File("lora_transformer_qv.png")
+	if err != nil {
+		return "", err
+	}
+	if err := tf.plot(png); err != nil {
+		return "", err
+	}
+	fmt.Printf("wrote %s and %s\n", md, png)
+	r4, _, _, _, _ := tf.column(rankIndex(tf.methods, 4))
+	head, _, _, _, _ := tf.column(len(tf.methods) - 1)
+	return fmt.Sprintf("transformer, LoRA on q,v r=4: %.1f%% vs head-only %.1f%%", 100*mean(r4), 100*mean(head)), nil
 }
 
 // columns are one method's measurements across seeds.
@@ -80,13 +129,11 @@ func (e *experiment) column(angle float64, method int) columns {
 	return c
 }
 
-func (e *experiment) rankIndex(r int) int {
-	for i, m := range e.methods {
-		if m.rank == r {
-			return i
-		}
-	}
-	return -1
+func (e *experiment) rankIndex(r int) int { return rankIndex(e.methods, r) }
+
+// rankIndex returns the index of LoRA at rank r in ms, or -1.
+func rankIndex(ms []method, r int) int {
+	return slices.IndexFunc(ms, func(m method) bool { return m.rank == r })
 }
 
 func mean(x []float64) float64 { return stat.Mean(x, nil) }
@@ -200,7 +247,14 @@ func (e *experiment) plot(path string) error {
 	if err != nil {
 		return err
 	}
-	// Pad the log axis so the full fine-tuning points sit inside the frame.
+	logX(p, series)
+	return plots.Save(p, path)
+}
+
+// logX gives p a logarithmic x axis padded so that the extreme points
+// (full fine-tuning) sit inside the frame, with the legend at the bottom
+// right.
+func logX(p *plot.Plot, series []plots.Series) {
 	lo, hi := math.Inf(1), 0.0
 	for _, s := range series {
 		for _, x := range s.X {
@@ -211,5 +265,4 @@ func (e *experiment) plot(path string) error {
 	p.X.Scale = plot.LogScale{}
 	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Legend.Top, p.Legend.Left = false, false
-	return plots.Save(p, path)
 }

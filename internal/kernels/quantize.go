@@ -21,6 +21,18 @@ func QuantizeU8(x []float32, scale float32, zeroPoint int32, q []uint8) {
 		panic(fmt.Sprintf("kernels: QuantizeU8: q has %d elements for %d values", len(q), len(x)))
 	}
 	inv := 1 / scale
+	parallelStrips(len(x), 64, len(x)*elementwiseCost, func(lo, hi int) {
+		quantizeU8(x[lo:hi], inv, zeroPoint, q[lo:hi])
+	})
+}
+
+// elementwiseCost is what one element of an elementwise pass (quantise,
+// dequantise) counts for in parallelStrips' multiply-add budget: the passes
+// are memory-bound, so a 64×1024 activation is worth splitting across two
+// goroutines, and a single row is not.
+const elementwiseCost = 8
+
+func quantizeU8(x []float32, inv float32, zeroPoint int32, q []uint8) {
 	done := 0
 	if selected != Generic && len(x) >= 8 {
 		done = len(x) / 8 * 8
@@ -73,13 +85,15 @@ func Dequantize(m, n int, acc []int32, ldacc int, offset []int32, scale, bias []
 	if selected != Generic && n >= 8 {
 		done = n / 8 * 8
 	}
-	for i := range m {
-		a, out := acc[i*ldacc:i*ldacc+n], y[i*ldy:i*ldy+n]
-		if done > 0 {
-			dequantizeRowAVX2(done, &a[0], &offset[0], &scale[0], &bias[0], &out[0])
+	parallelStrips(m, 1, m*n*elementwiseCost, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			a, out := acc[i*ldacc:i*ldacc+n], y[i*ldy:i*ldy+n]
+			if done > 0 {
+				dequantizeRowAVX2(done, &a[0], &offset[0], &scale[0], &bias[0], &out[0])
+			}
+			for j := done; j < n; j++ {
+				out[j] = scale[j]*float32(a[j]+offset[j]) + bias[j]
+			}
 		}
-		for j := done; j < n; j++ {
-			out[j] = scale[j]*float32(a[j]+offset[j]) + bias[j]
-		}
-	}
+	})
 }

@@ -25,8 +25,9 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/mlprep/mlprep/internal/cputime"
 
 	chromem "github.com/philippgille/chromem-go"
 
@@ -257,9 +258,8 @@ func bestOf3(f func() float64) float64 {
 }
 
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	d, _ := cputime.Process()
+	return d
 }
 
 // ingest measures loading and indexing: the shipped PDFs (and the shared
