@@ -57,7 +57,7 @@ func TestFeedback(t *testing.T) {
 		{"query embeds to zero", lexical{{"a", 3}}, "unknown", []string{"a", "b", "c"}, 1, nil},
 		{"nothing at all", nil, "unknown", nil, 0, ErrEmptyQuery},
 	} {
-		hits, err := Feedback{Dense: dense, First: c.first}.Retrieve(ctx, c.query, 3)
+		hits, err := Feedback{Dense: dense, First: c.first, Docs: 1}.Retrieve(ctx, c.query, 3)
 		if !errors.Is(err, c.err) {
 			t.Errorf("%s: err %v, want %v", c.name, err, c.err)
 			continue

@@ -260,11 +260,11 @@ func benchmarks(ctx context.Context, opts *lesson.Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// The hybrid is a convex combination of theoretical-min-max normalised
-	// BM25 and LSA scores, the LSA query expanded with the vector of BM25's
-	// top document (rag.Feedback); its BM25 weight is chosen on SciFact's
+	// The hybrid is a convex combination of min-max normalised BM25 and LSA
+	// scores, the LSA query expanded with the vectors of BM25's top five
+	// documents (rag.Feedback); its BM25 weight is chosen on SciFact's
 	// training queries only and then used unchanged on SciFact test and CISI.
-	const fusion = rag.TheoreticalMinMax
+	const fusion = rag.MinMax
 	hybrid := func(ix *rag.Indexed) rag.Hybrid {
 		return rag.Hybrid{Retrievers: []rag.Retriever{ix.BM25, rag.Feedback{Dense: ix.Dense, First: ix.BM25}}, Fusion: fusion}
 	}
@@ -381,7 +381,7 @@ func plotSweep(opts *lesson.Options, grid []float64, curves map[string][]float64
 	for _, name := range []string{"scifact train", "beir-scifact/test", "cisi"} {
 		series = append(series, plots.Series{Name: name, X: grid, Y: curves[name]})
 	}
-	p, err := plots.Lines("Hybrid (theoretical min-max): nDCG@10 against the BM25 weight", "BM25 weight w (dense gets 1 - w)", "nDCG@10", series...)
+	p, err := plots.Lines("Hybrid (min-max): nDCG@10 against the BM25 weight", "BM25 weight w (dense gets 1 - w)", "nDCG@10", series...)
 	if err != nil {
 		return err
 	}
