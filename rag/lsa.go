@@ -207,10 +207,13 @@ func fitLSA(ctx context.Context, counts []termCounts, opt LSAOptions, embed bool
 			sel.Set(r, c, vecs.At(r, j)/s)
 		}
 	}
-	var v mat.Dense // V_k = Bᵀ Ũ Σ⁻¹, terms × k
-	v.Mul(bt, sel)
+	// V_k = Bᵀ Ũ Σ⁻¹, terms × k: the largest product of the fit, so it goes
+	// through the kernels' parallel GEMM.
+	v := make([]float64, len(vocab)*l.dim)
+	braw, sraw := bt.RawMatrix(), sel.RawMatrix()
+	kernels.Dgemm(false, false, len(vocab), l.dim, cols, 1, braw.Data, braw.Stride, sraw.Data, sraw.Stride, 0, v, l.dim)
 	l.proj = make([]float32, len(vocab)*l.dim)
-	for i, x := range v.RawMatrix().Data {
+	for i, x := range v {
 		l.proj[i] = float32(x)
 	}
 	if !embed {
