@@ -12,7 +12,9 @@ type termCounts struct {
 
 // analyse tokenises one text into term counts.
 func (t Tokenizer) analyse(text string) termCounts {
-	counts := map[string]int32{}
+	// About one distinct term per 12 bytes of English prose: sizing the map
+	// up front saves rehashing it as it grows.
+	counts := make(map[string]int32, len(text)/12)
 	var tc termCounts
 	t.each(text, func(term string, _, _ int) {
 		if counts[term] == 0 {
