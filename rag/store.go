@@ -40,9 +40,9 @@ type StoreOptions struct {
 // fusion of BM25 with LSA retrieval that takes feedback from BM25's top
 // five documents (Feedback). It was chosen on SciFact's training
 // queries (BENCHMARKS.md has the sweep) and gains on SciFact test and on
-// CISI alike. A trained embedding model through OpenAIEmbedder is a much
-// stronger dense side and deserves re-tuning with TuneFusion (the published
-// hybrids put it near 0.5).
+// CISI alike (whole documents there; a Store indexes chunks, which were not
+// tuned separately). A trained embedding model through OpenAIEmbedder is a
+// much stronger dense side and deserves re-tuning with TuneFusion.
 const DefaultLexicalWeight = 0.7
 
 // NewStore chunks docs and indexes the chunks. Documents must have unique,
