@@ -93,6 +93,22 @@ func ExampleHybrid() {
 	// d2 0.01111
 }
 
+// Min-max fusion of the same rankings: each list is scaled to [0, 1]
+// (lexical: d1 1, d3 0.642, d2 0; dense: d3 1, d4 0), then mixed 0.7 : 0.3.
+func ExampleHybrid_minMax() {
+	lexical := fixed{{"d1", 12.5}, {"d3", 9.1}, {"d2", 3.0}}
+	dense := fixed{{"d3", 0.91}, {"d4", 0.88}}
+	h := rag.Hybrid{Retrievers: []rag.Retriever{lexical, dense}, Weights: []float64{0.7, 0.3}, Fusion: rag.MinMax}
+	hits, _ := h.Retrieve(context.Background(), "query", 3)
+	for _, hit := range hits {
+		fmt.Printf("%s %.5f\n", hit.ID, hit.Score)
+	}
+	// Output:
+	// d3 0.74947
+	// d1 0.70000
+	// d2 0.00000
+}
+
 // fixed is a Retriever that returns the same ranking for every query.
 type fixed []rag.Hit
 

@@ -208,8 +208,8 @@ type FusionSweep struct {
 
 // TuneFusion chooses the weight w of h's first retriever (the second gets
 // 1 − w) that maximises nDCG@10 on c's judged queries, trying each weight in
-// grid with h's Fusion, K and Depth; the smallest best weight wins ties.
-// Each query is retrieved once per retriever and re-fused per weight.
+// grid with h's Fusion, K and Depth; of equally good weights the first in
+// grid wins. Each query is retrieved once per retriever and re-fused per weight.
 // Choose on training queries and report on test queries, or the number is
 // optimistic. It panics unless h has exactly two retrievers.
 func TuneFusion(ctx context.Context, h Hybrid, c *Collection, grid []float64) (FusionSweep, error) {
