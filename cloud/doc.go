@@ -33,6 +33,30 @@
 // version and waits until everything it admitted is answered, so a rollout
 // (Load v2, Unload v1) drops no request.
 //
+// # The binary tensor data extension
+//
+// Decimal text is an expensive way to move floats: a row of 512 FP32
+// values is ~7 KB of JSON whose parsing costs more than a 512×512
+// matrix-vector product. Triton's binary tensor data extension (also spoken
+// by KServe) sends a body as a JSON object followed by raw tensor bytes:
+// the Inference-Header-Content-Length header (HeaderContentLength) gives
+// the JSON part's length, each input whose data is binary carries
+// "parameters": {"binary_data_size": N} instead of "data", and the N-byte
+// blocks follow the JSON in the order of the inputs, little-endian,
+// row-major, no padding (BOOL one byte 0 or 1, FP16 IEEE half, BYTES each
+// a 4-byte length then the bytes). Outputs come back binary when the
+// request sets "binary_data_output": true or an output sets
+// "binary_data": true (the output's setting wins); the answer is then
+// application/octet-stream with its own Inference-Header-Content-Length.
+// The server reports "binary_tensor_data" in GET /v2's extensions.
+// DecodeInferRequest/DecodeInferResponse and the EncodeBinary methods are
+// the client side. A header length outside the body, a binary_data_size
+// that is not a non-negative integer or disagrees with shape × element
+// size, a tensor with both data and binary_data_size, bytes left over
+// after the last block, or a BOOL byte other than 0/1 are 400s; the sizes
+// are checked before anything is allocated, so a body cannot make the
+// server allocate more than its own length.
+//
 // # Dynamic batching and admission control
 //
 // A Predictor takes a batch: the first dimension of every tensor is rows.
@@ -117,7 +141,7 @@
 //
 // References: KServe, "Open Inference Protocol (V2)" specification; NVIDIA
 // Triton Inference Server, "Dynamic Batcher" and "Schedule Policy"
-// documentation; G. Tene, "How NOT to Measure Latency" (coordinated
-// omission), 2015; Microsoft, "Safe rollout for online endpoints" (Azure
+// documentation and "Binary Tensor Data Extension"; G. Tene, "How NOT to
+// Measure Latency" (coordinated omission), 2015; Microsoft, "Safe rollout for online endpoints" (Azure
 // Machine Learning documentation).
 package cloud
