@@ -112,6 +112,11 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, b.cfg.Name, ErrQueueFull, start, b)
 		return
 	}
+	if !b.admit() {
+		s.fail(w, r, b.cfg.Name, errInFlight, start, b)
+		return
+	}
+	defer b.release() // bound to this b even if a retry below moves to another version
 	bp := bufPool.Get().(*[]byte)
 	defer putBuf(bp)
 	body, err := s.readBody(w, r, (*bp)[:0])
@@ -216,6 +221,8 @@ func (s *Server) await(r *http.Request, j *job) jobResult {
 }
 
 var errClientGone = errors.New("cloud: client closed the request")
+
+var errInFlight = fmt.Errorf("%w: MaxInFlight requests already admitted", ErrQueueFull)
 
 // timeout is the request's deadline budget: RequestTimeout, shortened by a
 // "timeout" parameter in microseconds.
