@@ -65,10 +65,20 @@
 // first dimension, calls Predict once and hands each request its rows back
 // (Triton's dynamic batcher). MaxQueueDelay lets the oldest request wait for
 // company; with zero delay, batches form from whatever queued while the
-// previous batch ran — free batching under load and no added latency at low
-// load. Batching pays when the model reuses its weights across rows: one
-// 512×512 matrix product over 64 rows streams the weights once instead of 64
-// times, and per-call overheads (wakeups, allocation) are shared.
+// previous batch ran — no added latency, but also little batching when the
+// model is fast: on one core the woken worker runs as soon as the first
+// request is queued, before the next one has even been read, and batches
+// stay at one row (measured at 64 connections: 1.0–1.1 rows). A delay of a
+// few requests' HTTP time (500 µs in example 10) gathers ~15. Batching pays
+// when the model reuses its weights across rows: one 512×512 matrix
+// product over 64 rows streams the weights once instead of 64 times. It
+// pays only on the model's share of a request, though (Amdahl): if HTTP and
+// decoding cost h per request and the model c₁ per row alone and c_B per row
+// in a batch, throughput gains at most (h + c₁)/(h + c_B) — which is why
+// the binary extension, by shrinking h, makes batching worth more. And a
+// batch of two or three rows can be slower than one row twice: a matrix
+// product packs its weight operand on every call, a matrix-vector product
+// streams it once, so a Predictor should pick by batch size.
 //
 // Admission is where overload is decided. The queue is bounded
 // (QueueCapacity rows): a request that does not fit is refused with 429 and
@@ -77,9 +87,15 @@
 // queue's worth of batches. MaxQueueWait bounds the queue in time rather
 // than rows: while the oldest queued request has waited longer, new ones are
 // refused, which keeps accepted requests fast even when the machine slows
-// down (CoDel's idea). An unbounded queue is the classic pitfall: under
-// sustained overload every request waits longer than its client, and the
-// server does only useless work. Each request has a deadline
+// down (CoDel's idea). MaxInFlight bounds what the queue does not see: the
+// requests admitted and still being read, parsed or encoded, which for a
+// small model is most of the work. What no bound inside the server sees is
+// the wait before it reads a request at all: a 429 is cheap but not free,
+// and with hundreds of connections each refusal's goroutine takes its turn
+// on the CPU between the steps of the accepted requests, so on a saturated
+// core their latency grows with the number of connections. An unbounded
+// queue is the classic pitfall: under sustained overload every request
+// waits longer than its client, and the server does only useless work. Each request has a deadline
 // (RequestTimeout, shortened by a "timeout" parameter in microseconds as in
 // Triton); a request whose deadline passes in the queue is answered 504 and
 // never run.
@@ -142,6 +158,6 @@
 // References: KServe, "Open Inference Protocol (V2)" specification; NVIDIA
 // Triton Inference Server, "Dynamic Batcher" and "Schedule Policy"
 // documentation and "Binary Tensor Data Extension"; G. Tene, "How NOT to
-// Measure Latency" (coordinated omission), 2015; Microsoft, "Safe rollout for online endpoints" (Azure
-// Machine Learning documentation).
+// Measure Latency" (coordinated omission), 2015; Microsoft, "Safe rollout
+// for online endpoints" (Azure Machine Learning documentation).
 package cloud

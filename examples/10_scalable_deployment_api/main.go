@@ -38,6 +38,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -207,16 +208,22 @@ func run(opts *lesson.Options, target string) error {
 		return err
 	}
 	c1 := scrape(base, "linear")
+	cpu0 := processCPU()
 	over, err := loadgen.Run(bg, loadgen.Options{URL: base + "linear/infer", Body: linBody, Connections: 256, Rate: rate, Duration: point})
 	if err != nil {
 		return err
 	}
+	genBusy := (processCPU() - cpu0).Seconds() / over.Elapsed.Seconds()
 	c2 := scrape(base, "linear")
 	fmt.Printf("   unloaded (open loop at 10%% capacity): p99 %.2f ms from send; inside the server p99 ≤ %.2f ms\n", ms(light.SentP99), ms(c1.p99Since(c0)))
 	fmt.Printf("   overloaded: %d requests, 200: %d, 429: %d, other codes: %d, errors (no answer): %d, not sent in time: %d\n",
 		over.Requests, over.Codes[200], over.Codes[429], over.Requests-over.Codes[200]-over.Codes[429]-over.Errors, over.Errors, over.Missed)
 	fmt.Printf("   accepted: %.0f req/s; p99 from send %.2f ms (%.1f× unloaded), from schedule %.2f ms (includes waiting for a free connection); inside the server p99 ≤ %.2f ms\n",
 		over.Throughput, ms(over.SentP99), ms(over.SentP99)/ms(light.SentP99), ms(over.P99), ms(c2.p99Since(c1)))
+	// A generator that is itself out of CPU delays its own reads, and its
+	// latencies are then partly its own.
+	fmt.Printf("   this process used %.0f%% of a core during the overloaded run (GOMAXPROCS %d); the server used %.0f%%\n",
+		100*genBusy, runtime.GOMAXPROCS(0), 100*(c2.cpu-c1.cpu)/over.Elapsed.Seconds())
 	fmt.Printf("overload: unloaded p99 %.2f ms, accepted p99 %.2f ms, ratio %.2f, 200 %d, 429 %d, errors %d\n",
 		ms(light.SentP99), ms(over.SentP99), ms(over.SentP99)/ms(light.SentP99), over.Codes[200], over.Codes[429], over.Errors)
 
@@ -393,6 +400,25 @@ func scrape(base, model string) serverCounters {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+// processCPU is this process's CPU time so far, as Prometheus's process
+// collector reads it (0 where it cannot).
+func processCPU() time.Duration {
+	reg := prometheus.NewRegistry()
+	if err := reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})); err != nil {
+		return 0
+	}
+	families, err := reg.Gather()
+	if err != nil {
+		return 0
+	}
+	for _, f := range families {
+		if f.GetName() == "process_cpu_seconds_total" && len(f.GetMetric()) > 0 {
+			return time.Duration(f.GetMetric()[0].GetCounter().GetValue() * 1e9)
+		}
+	}
+	return 0
+}
 
 // serverAnswers sums the server's count of answered inference requests.
 func serverAnswers(reg *prometheus.Registry) (float64, error) {
