@@ -55,7 +55,7 @@
 // size, a tensor with both data and binary_data_size, bytes left over
 // after the last block, or a BOOL byte other than 0/1 are 400s; the sizes
 // are checked before anything is allocated, so a body cannot make the
-// server allocate more than its own length.
+// server allocate more than a small multiple of its own length.
 //
 // # Dynamic batching and admission control
 //

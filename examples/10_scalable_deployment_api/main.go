@@ -39,9 +39,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"slices"
-	"strconv"
-	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -52,8 +49,6 @@ import (
 	"github.com/mlprep/mlprep/internal/plots"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/common/expfmt"
-	promodel "github.com/prometheus/common/model"
 	"gonum.org/v1/plot"
 )
 
@@ -231,6 +226,9 @@ func run(opts *lesson.Options, target string) error {
 		lesson.Headline("linear 256: %.0f req/s at 64 connections (p99 %.1f ms); batching %.1f× req/s, %.1f× per server CPU-second (binary) on a 512×512 layer; at 2× overload %.0f%% answered 429, accepted p99 %.1f× unloaded",
 			capacity.Throughput, ms(capacity.P99), gains[1], cpuGains[1], 100*float64(over.Codes[429])/float64(max(over.Requests, 1)), ms(over.SentP99)/ms(light.SentP99))
 	}
+	if err := savePlots(opts, xs, rps, p50, p95, p99); err != nil {
+		return err
+	}
 	if served == nil {
 		fmt.Println("\n4. drain under load: needs the in-process server (run without -load)")
 		headline()
@@ -265,177 +263,11 @@ func run(opts *lesson.Options, target string) error {
 	if lost != 0 {
 		return fmt.Errorf("drain: %d answered requests never reached their client", lost)
 	}
-
-	if err := savePlots(opts, xs, rps, p50, p95, p99); err != nil {
-		return err
-	}
 	headline()
 	return nil
 }
 
-// batchingGains loads "wide" (batches of up to 64 rows) and "wide-b1"
-// (one row per Predict) with 64 connections, alternating them for rounds
-// rounds, once with JSON bodies and once with binary ones. For each
-// encoding it returns the median over rounds of the per-round throughput
-// ratio (the two sides ran seconds apart, under the same machine load) and
-// of the ratio of requests per second of server CPU, which other processes
-// on a shared machine distort much less.
-func batchingGains(ctx context.Context, base string, point time.Duration, rounds int) (thr, cpu [2]float64, err error) {
-	binBody, binLen := binaryRequest(512)
-	encodings := []struct {
-		name   string
-		body   []byte
-		header http.Header
-	}{
-		{"JSON", jsonRequest(512), nil},
-		{"binary", binBody, http.Header{"Content-Type": {"application/octet-stream"}, cloud.HeaderContentLength: {strconv.Itoa(binLen)}}},
-	}
-	fmt.Printf("\n2. dynamic batching, \"wide\" (512×512 layer per row), 64 connections, %d round(s), sides alternated:\n", rounds)
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "body\tround\tmax batch\treq/s\tp99 ms\tmean rows/batch\tserver CPU µs/req\t")
-	for e, enc := range encodings {
-		thrRatios, cpuRatios := make([]float64, rounds), make([]float64, rounds)
-		for r := range rounds {
-			var rps, cpuPerReq [2]float64
-			for side, model := range []string{"wide", "wide-b1"} {
-				before := scrape(base, model)
-				x, err := loadgen.Run(ctx, loadgen.Options{URL: base + model + "/infer", Body: enc.body, Header: enc.header, Connections: 64, Duration: point})
-				if err == nil {
-					err = x.Check()
-				}
-				if err != nil {
-					return thr, cpu, err
-				}
-				after := scrape(base, model)
-				rows := (after.rows - before.rows) / max(after.batches-before.batches, 1)
-				rps[side] = x.Throughput
-				cpuPerReq[side] = (after.cpu - before.cpu) / float64(max(x.Codes[http.StatusOK], 1))
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.1f\t%.0f\t\n", enc.name, r+1, []int{64, 1}[side], x.Throughput, ms(x.P99), rows, cpuPerReq[side]*1e6)
-			}
-			thrRatios[r] = rps[0] / rps[1]
-			cpuRatios[r] = cpuPerReq[1] / max(cpuPerReq[0], 1e-12)
-		}
-		thr[e], cpu[e] = median(thrRatios), median(cpuRatios)
-	}
-	tw.Flush()
-	for e, enc := range encodings {
-		fmt.Printf("batching gain with %s bodies (median of per-round ratios): %.2f× req/s, %.2f× requests per server CPU-second\n", enc.name, thr[e], cpu[e])
-	}
-	return thr, cpu, nil
-}
-
-func median(v []float64) float64 {
-	s := slices.Sorted(slices.Values(v))
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-// serverCounters are cumulative counters read from the server's /metrics.
-type serverCounters struct {
-	batches, rows float64 // Predict calls and rows of one model
-	cpu           float64 // the server process's CPU seconds
-	// bounds and counts are the model's latency histogram (200s, from the
-	// handler's start to its answer): cumulative counts per upper bound.
-	bounds, counts []float64
-}
-
-// p99Since is the upper bound of the histogram bucket holding the 99th
-// percentile of the answers between before and c (0 if none).
-func (c serverCounters) p99Since(before serverCounters) time.Duration {
-	if len(c.counts) == 0 {
-		return 0
-	}
-	base := func(i int) float64 {
-		if i < len(before.counts) {
-			return before.counts[i]
-		}
-		return 0
-	}
-	total := c.counts[len(c.counts)-1] - base(len(c.counts)-1)
-	for i, n := range c.counts {
-		if n-base(i) >= 0.99*total {
-			return time.Duration(c.bounds[i] * 1e9)
-		}
-	}
-	return 0
-}
-
-// scrape reads a model's batch counters and the process CPU time from the
-// server's /metrics; what cannot be read stays zero (and the table shows it).
-func scrape(base, model string) serverCounters {
-	var c serverCounters
-	resp, err := http.Get(strings.TrimSuffix(base, "/v2/models/") + "/metrics")
-	if err != nil {
-		return c
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(promodel.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		return c
-	}
-	for _, m := range families["process_cpu_seconds_total"].GetMetric() {
-		c.cpu = m.GetCounter().GetValue()
-	}
-	for _, m := range families["mlprep_inference_request_duration_seconds"].GetMetric() {
-		for _, l := range m.GetLabel() {
-			if l.GetName() == "model" && l.GetValue() == model {
-				for _, b := range m.GetHistogram().GetBucket() {
-					c.bounds = append(c.bounds, b.GetUpperBound())
-					c.counts = append(c.counts, float64(b.GetCumulativeCount()))
-				}
-			}
-		}
-	}
-	for _, m := range families["mlprep_inference_batch_rows"].GetMetric() {
-		for _, l := range m.GetLabel() {
-			if l.GetName() == "model" && l.GetValue() == model {
-				c.batches, c.rows = float64(m.GetHistogram().GetSampleCount()), m.GetHistogram().GetSampleSum()
-			}
-		}
-	}
-	return c
-}
-
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
-
-// processCPU is this process's CPU time so far, as Prometheus's process
-// collector reads it (0 where it cannot).
-func processCPU() time.Duration {
-	reg := prometheus.NewRegistry()
-	if err := reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})); err != nil {
-		return 0
-	}
-	families, err := reg.Gather()
-	if err != nil {
-		return 0
-	}
-	for _, f := range families {
-		if f.GetName() == "process_cpu_seconds_total" && len(f.GetMetric()) > 0 {
-			return time.Duration(f.GetMetric()[0].GetCounter().GetValue() * 1e9)
-		}
-	}
-	return 0
-}
-
-// serverAnswers sums the server's count of answered inference requests.
-func serverAnswers(reg *prometheus.Registry) (float64, error) {
-	families, err := reg.Gather()
-	if err != nil {
-		return 0, err
-	}
-	total := 0.0
-	for _, f := range families {
-		if f.GetName() == "mlprep_inference_requests_total" {
-			for _, m := range f.GetMetric() {
-				total += m.GetCounter().GetValue()
-			}
-		}
-	}
-	return total, nil
-}
 
 // rowsPerSecond calls the model directly with batches of the given size
 // for about d: the ceiling that batching can reach once HTTP and JSON are
