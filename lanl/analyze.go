@@ -1,0 +1,262 @@
+package lanl
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Config configures the one-pass analysis. The zero value trains for one
+// day, uses daily windows and 15-minute bursts, smoothing 1 and PageRank
+// damping 0.85.
+type Config struct {
+	// TrainDays is the warm-up: events before TrainDays·86400 s only teach
+	// the baseline; incidents are built from the windows after it. 0 means 1.
+	TrainDays int
+	// Window is the length of a window in seconds; 0 means 86400 (a day).
+	Window int64
+	// Burst is the fan-out period in seconds; 0 means 900.
+	Burst int64
+	// Smoothing is the baseline's α; 0 means 1.
+	Smoothing float64
+	// Damping is PageRank's damping factor; 0 means 0.85.
+	Damping float64
+}
+
+func (c Config) withDefaults() (Config, error) {
+	c.TrainDays = cmp.Or(c.TrainDays, 1)
+	c.Window = cmp.Or(c.Window, secondsPerDay)
+	c.Burst = cmp.Or(c.Burst, 900)
+	c.Smoothing = cmp.Or(c.Smoothing, 1)
+	c.Damping = cmp.Or(c.Damping, 0.85)
+	if c.TrainDays < 0 || c.Window < 1 || c.Burst < 1 || c.Smoothing < 0 || !(c.Damping > 0 && c.Damping < 1) {
+		return c, fmt.Errorf("%w: %+v", ErrConfig, c)
+	}
+	return c, nil
+}
+
+// Analyzer runs the streaming part of the pipeline: baseline, per-event
+// scores, windowed graph features and incidents, in one pass over events in
+// time order. Feed it with Observe and call Finish once. Memory is bounded
+// by users, computers and distinct pairs, plus the current window.
+type Analyzer struct {
+	cfg        Config
+	base       Baseline
+	scoreFrom  int64 // first scored time
+	window     int64 // current window number, -1 before the first
+	incidents  []Incident
+	acc        []userWindow // per user, valid when stamp == window
+	active     []uint32     // users with an accumulator in this window
+	edgeWindow []int64      // per edge slot: last window it was used in
+	dstWindow  []int64      // per (user, destination) slot: last window
+	dstBurst   []int64      // per (user, destination) slot: last burst
+	srcWindow  []int64      // per (user, source) slot: last window
+	srcRecent  []bool       // per (user, source) slot: first used after training
+	srcFanIn   []int32      // per computer: users new to it as a source since training
+	winSources [][2]uint32  // distinct (user, recent source computer) of the window
+	winEdges   [][2]uint32  // distinct computer edges of the window
+	newEdges   []newEdge    // first-seen (user, destination) events of the window
+	graph      windowGraph
+}
+
+// userWindow accumulates one user's incident during a window.
+type userWindow struct {
+	stamp      int64
+	inc        Incident
+	minP       float64 // smallest P(d|u)·P(h|u)
+	minPHour   float64
+	burst      int64 // current burst period and its new-destination count
+	burstCount int32
+}
+
+type newEdge struct {
+	user, src, dst uint32
+	t              int64
+}
+
+// NewAnalyzer returns an analyzer, or an error wrapping ErrConfig.
+func NewAnalyzer(c Config) (*Analyzer, error) {
+	c, err := c.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Analyzer{cfg: c, base: Baseline{Smoothing: c.Smoothing},
+		scoreFrom: int64(c.TrainDays) * secondsPerDay, window: -1}, nil
+}
+
+// Observe processes the next event; events must come in time order (as
+// AuthReader delivers them).
+func (a *Analyzer) Observe(e Event) {
+	s := a.base.Observe(e)
+	if e.Time < a.scoreFrom {
+		return
+	}
+	w := e.Time / a.cfg.Window
+	if w != a.window {
+		a.closeWindow()
+		a.window = w
+	}
+	u := e.SrcUser
+	for uint32(len(a.acc)) <= u {
+		a.acc = append(a.acc, userWindow{stamp: -1})
+	}
+	acc := &a.acc[u]
+	if acc.stamp != w {
+		*acc = userWindow{stamp: w, inc: Incident{User: u, Window: w}, minP: 1, minPHour: 1, burst: -1}
+		a.active = append(a.active, u)
+	}
+	inc := &acc.inc
+	inc.Events++
+	if !e.Success {
+		inc.Failures++
+	}
+	if p := s.PDestination * s.PHour; p < acc.minP {
+		acc.minP = p
+	}
+	acc.minPHour = min(acc.minPHour, s.PHour)
+
+	slot := s.userDstSlot
+	for len(a.dstWindow) <= int(slot) {
+		a.dstWindow = append(a.dstWindow, -1)
+		a.dstBurst = append(a.dstBurst, -1)
+	}
+	if a.dstWindow[slot] != w {
+		a.dstWindow[slot] = w
+		inc.Destinations++
+	}
+	if s.NewSource {
+		inc.NewSources++
+		for len(a.srcFanIn) <= int(e.SrcComputer) {
+			a.srcFanIn = append(a.srcFanIn, 0)
+		}
+		a.srcFanIn[e.SrcComputer]++
+	}
+	for len(a.srcWindow) <= int(s.userSrcSlot) {
+		a.srcWindow = append(a.srcWindow, -1)
+		a.srcRecent = append(a.srcRecent, false)
+	}
+	if s.NewSource {
+		a.srcRecent[s.userSrcSlot] = true
+	}
+	if a.srcWindow[s.userSrcSlot] != w && a.srcRecent[s.userSrcSlot] {
+		a.srcWindow[s.userSrcSlot] = w
+		a.winSources = append(a.winSources, [2]uint32{u, e.SrcComputer})
+	}
+	if s.NewDestination {
+		inc.NewDestinations++
+		inc.Novelty += s.Rarity()
+		a.newEdges = append(a.newEdges, newEdge{user: u, src: e.SrcComputer, dst: e.DstComputer, t: e.Time})
+		b := e.Time / a.cfg.Burst
+		if acc.burst != b {
+			acc.burst, acc.burstCount = b, 0
+		}
+		acc.burstCount++
+		inc.Burst = max(inc.Burst, acc.burstCount)
+	}
+	if e.SrcComputer != e.DstComputer {
+		if s.NewEdge {
+			inc.NewEdges++
+		}
+		for len(a.edgeWindow) <= int(s.edgeSlot) {
+			a.edgeWindow = append(a.edgeWindow, -1)
+		}
+		if a.edgeWindow[s.edgeSlot] != w {
+			a.edgeWindow[s.edgeSlot] = w
+			a.winEdges = append(a.winEdges, [2]uint32{e.SrcComputer, e.DstComputer})
+		}
+	}
+}
+
+// closeWindow turns the window's accumulators into incidents, adding the
+// graph features.
+func (a *Analyzer) closeWindow() {
+	if a.window < 0 || len(a.active) == 0 {
+		return
+	}
+	pr := a.graph.pageRank(a.winEdges, a.cfg.Damping)
+	slices.SortStableFunc(a.newEdges, func(x, y newEdge) int { return cmp.Compare(x.user, y.user) })
+	for i := 0; i < len(a.newEdges); {
+		j := i
+		for j < len(a.newEdges) && a.newEdges[j].user == a.newEdges[i].user {
+			j++
+		}
+		inc := &a.acc[a.newEdges[i].user].inc
+		inc.Chain = longestChain(a.newEdges[i:j])
+		for _, ne := range a.newEdges[i:j] {
+			if int(ne.dst) < len(pr) {
+				inc.PageRank = max(inc.PageRank, pr[ne.dst])
+			}
+		}
+		i = j
+	}
+	for _, us := range a.winSources {
+		if int(us[1]) < len(a.srcFanIn) {
+			inc := &a.acc[us[0]].inc
+			inc.SourceFanIn = max(inc.SourceFanIn, a.srcFanIn[us[1]])
+		}
+	}
+	for _, u := range a.active {
+		acc := &a.acc[u]
+		acc.inc.MaxScore = -math.Log(acc.minP)
+		acc.inc.MaxHourSurprise = -math.Log(acc.minPHour)
+		a.incidents = append(a.incidents, acc.inc)
+	}
+	a.active, a.winEdges, a.newEdges, a.winSources = a.active[:0], a.winEdges[:0], a.newEdges[:0], a.winSources[:0]
+}
+
+// Finish closes the last window and returns the incidents, ordered by
+// window and then by first activity in the window.
+func (a *Analyzer) Finish() []Incident {
+	a.closeWindow()
+	a.window = -1
+	return a.incidents
+}
+
+// Baseline exposes the analyzer's baseline (read-only use).
+func (a *Analyzer) Baseline() *Baseline { return &a.base }
+
+// MemoryBytes estimates the analyzer's state, for the memory argument.
+func (a *Analyzer) MemoryBytes() int64 {
+	return a.base.bytes() + 8*int64(cap(a.edgeWindow)+2*cap(a.dstWindow)+cap(a.srcWindow)) + 4*int64(cap(a.srcFanIn)) +
+		int64(cap(a.acc))*int64(96) + int64(cap(a.incidents))*96
+}
+
+// Analysis is the result of Analyze.
+type Analysis struct {
+	Incidents []Incident
+	Report    Report // the reader's report: lines, malformed, truncation
+	Scored    int64  // events after the training period
+}
+
+// Analyze reads every event of r through a new Analyzer. It returns
+// ErrNoEvents (with the report) when nothing after the training period was
+// read, and the reader's error if it stopped on one.
+func Analyze(ctx context.Context, r *AuthReader, c Config) (*Analysis, error) {
+	a, err := NewAnalyzer(c)
+	if err != nil {
+		return nil, err
+	}
+	var n, scored int64
+	for r.Next() {
+		e := r.Event()
+		a.Observe(e)
+		if e.Time >= a.scoreFrom {
+			scored++
+		}
+		if n++; n&(1<<16-1) == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	res := &Analysis{Incidents: a.Finish(), Report: r.Report(), Scored: scored}
+	if err := r.Err(); err != nil {
+		return res, err
+	}
+	if scored == 0 {
+		return res, fmt.Errorf("%w after the %d training days (%v)", ErrNoEvents, a.cfg.TrainDays, res.Report)
+	}
+	return res, nil
+}
