@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/mlprep/mlprep/anomaly"
 )
@@ -47,13 +48,25 @@ func Variants() []Variant {
 	return v
 }
 
-var variantNames = [numVariants]string{"event score", "novelty", "graph", "fusion (Fisher)", "fusion (RRF)", "fusion (harmonic)", "isolation forest"}
+var variantNames = [numVariants]string{"event-score", "novelty", "graph", "fisher", "rrf", "harmonic", "iforest"}
 
+// String is the variant's short name, as ParseVariant reads it.
 func (v Variant) String() string {
 	if v >= 0 && v < numVariants {
 		return variantNames[v]
 	}
 	return fmt.Sprintf("Variant(%d)", int(v))
+}
+
+// ParseVariant returns the variant with the short name s ("graph",
+// "fisher", …), or an error wrapping ErrConfig that lists the names.
+func ParseVariant(s string) (Variant, error) {
+	for i, n := range variantNames {
+		if n == s {
+			return Variant(i), nil
+		}
+	}
+	return 0, fmt.Errorf("%w: unknown variant %q (have %s)", ErrConfig, s, strings.Join(variantNames[:], ", "))
 }
 
 // signal is a feature where larger is more suspicious.
