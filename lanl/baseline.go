@@ -1,6 +1,9 @@
 package lanl
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // Baseline learns what each user normally does: which computers it
 // authenticates to, from which computers, at what hours, and which
@@ -15,16 +18,20 @@ type Baseline struct {
 	// per-user estimates (a Dirichlet prior's strength); 0 means 1.
 	Smoothing float64
 
-	userEvents []uint32     // n_u: events of user u (as source user)
-	userHours  [][24]uint32 // events of u per hour of day
-	compCount  []uint32     // events into computer d (as destination)
-	hours      [24]uint64
-	total      uint64
+	users     []userHistory
+	compCount []uint32 // events into computer d (as destination)
+	hours     [24]uint64
+	total     uint64
 
 	userDst pairTable // (user, destination computer)
 	userSrc pairTable // (user, source computer)
 	edges   pairTable // (source computer, destination computer)
-	dstSeen []uint32  // events per (user, destination) slot
+}
+
+// userHistory is one user's counts: n_u (as source user) and c(u, h).
+type userHistory struct {
+	events uint32
+	hours  [24]uint32
 }
 
 // EventScore is what the baseline thinks of one event.
@@ -44,8 +51,9 @@ type EventScore struct {
 	// destination computer before (self-logons excluded).
 	NewEdge bool
 
-	// slots of the event's pairs, for the pipeline's window bookkeeping.
-	userDstSlot, userSrcSlot, edgeSlot uint32
+	// the event's pairs, for the analyzer's window bookkeeping; edge is
+	// nil for a logon to the source computer itself.
+	userDst, userSrc, edge *pairEntry
 }
 
 // Rarity is −log P(destination | user), in nats.
@@ -73,39 +81,44 @@ func (b *Baseline) Observe(e Event) EventScore {
 	b.ensure(u, max(d, e.SrcComputer))
 	h := hourOfDay(e.Time)
 	var s EventScore
-	nu := float64(b.userEvents[u])
+	hist := &b.users[u]
+	nu := float64(hist.events)
 	total := float64(b.total)
 
-	slot, added := b.userDst.find(u, d)
-	if added {
-		b.dstSeen = append(b.dstSeen, 0)
-	}
-	s.userDstSlot, s.NewDestination = slot, added
+	s.userDst, s.NewDestination = b.userDst.find(u, d)
 	pd := (float64(b.compCount[d]) + 1) / (total + float64(len(b.compCount)))
-	s.PDestination = (float64(b.dstSeen[slot]) + alpha*pd) / (nu + alpha)
+	s.PDestination = (float64(s.userDst.count) + alpha*pd) / (nu + alpha)
 
 	ph := (float64(b.hours[h]) + 1) / (total + 24)
-	s.PHour = (float64(b.userHours[u][h]) + alpha*ph) / (nu + alpha)
+	s.PHour = (float64(hist.hours[h]) + alpha*ph) / (nu + alpha)
 
-	s.userSrcSlot, s.NewSource = b.userSrc.find(u, e.SrcComputer)
+	s.userSrc, s.NewSource = b.userSrc.find(u, e.SrcComputer)
 	if e.SrcComputer != d {
-		s.edgeSlot, s.NewEdge = b.edges.find(e.SrcComputer, d)
+		s.edge, s.NewEdge = b.edges.find(e.SrcComputer, d)
 	}
 
-	b.dstSeen[slot]++
-	b.userEvents[u]++
-	b.userHours[u][h]++
+	s.userDst.count++
+	hist.events++
+	hist.hours[h]++
 	b.compCount[d]++
 	b.hours[h]++
 	b.total++
 	return s
 }
 
+// touch issues the loads of e's per-user and per-pair state and returns a
+// word of it (see Analyzer.ObserveBatch).
+func (b *Baseline) touch(e Event) uint64 {
+	b.ensure(e.SrcUser, max(e.DstComputer, e.SrcComputer))
+	return uint64(b.users[e.SrcUser].events) ^ uint64(b.compCount[e.DstComputer]) ^
+		b.userDst.touch(e.SrcUser, e.DstComputer) ^ b.userSrc.touch(e.SrcUser, e.SrcComputer) ^
+		b.edges.touch(e.SrcComputer, e.DstComputer)
+}
+
 // ensure grows the per-user and per-computer arrays to cover the IDs.
 func (b *Baseline) ensure(user, computer uint32) {
-	for uint32(len(b.userEvents)) <= user {
-		b.userEvents = append(b.userEvents, 0)
-		b.userHours = append(b.userHours, [24]uint32{})
+	for uint32(len(b.users)) <= user {
+		b.users = append(b.users, userHistory{})
 	}
 	for uint32(len(b.compCount)) <= computer {
 		b.compCount = append(b.compCount, 0)
@@ -120,6 +133,6 @@ func (b *Baseline) Pairs() (userDst, userSrc, edges int) {
 
 // bytes estimates the baseline's memory.
 func (b *Baseline) bytes() int64 {
-	return b.userDst.bytes() + b.userSrc.bytes() + b.edges.bytes() + 4*int64(cap(b.dstSeen)) +
-		100*int64(cap(b.userEvents)) + 4*int64(cap(b.compCount))
+	return b.userDst.bytes() + b.userSrc.bytes() + b.edges.bytes() +
+		int64(cap(b.users))*int64(unsafe.Sizeof(userHistory{})) + 4*int64(cap(b.compCount))
 }

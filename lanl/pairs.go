@@ -1,52 +1,48 @@
 package lanl
 
-// pairTable maps a pair of 32-bit IDs to a dense slot number 0, 1, 2, … in
-// order of insertion, so per-pair statistics live in plain slices. It is an
+import "unsafe"
+
+// pairTable maps a pair of 32-bit IDs to the pair's statistics, stored in
+// the table itself so that a lookup touches one cache line. It is an
 // open-addressing table with linear probing and Fibonacci hashing, written
-// out rather than a map[uint64]uint32 because it is probed three times per
-// event on the pipeline's hot path, where it measured about twice as fast.
+// out rather than a map[uint64]*pairStats because it is probed three times
+// per event on the pipeline's hot path (BenchmarkPairTable: about twice as
+// fast as a map even before the map's pointer chase).
 type pairTable struct {
-	keys  []uint64 // pair+1 (0 marks an empty cell)
-	slots []uint32
+	cells []pairEntry
 	shift uint8
 	n     int
 }
 
+// pairEntry is one pair and what the baseline and the analyzer keep on it.
+type pairEntry struct {
+	key   uint64 // pair+1 (0 marks an empty cell)
+	count uint32 // events of the pair (the baseline's c(u,d))
+	// window and burst are the analyzer's stamps, +1 so that 0 is
+	// "never": the last window and burst period the pair was used in.
+	window, burst uint32
+	recent        bool // a (user, source) pair first used after training
+}
+
 func pairKey(a, b uint32) uint64 { return uint64(a)<<32 | uint64(b) }
 
-// find returns the slot of (a, b), inserting it with the next slot number
-// when absent; added reports the insertion.
-func (t *pairTable) find(a, b uint32) (slot uint32, added bool) {
-	if 2*(t.n+1) > len(t.keys) {
+// find returns the entry of (a, b), inserting it when absent; added
+// reports the insertion. The pointer is valid until the next find on t.
+func (t *pairTable) find(a, b uint32) (e *pairEntry, added bool) {
+	if 2*(t.n+1) > len(t.cells) {
 		t.grow()
 	}
 	k := pairKey(a, b) + 1
-	mask := uint64(len(t.keys) - 1)
+	mask := uint64(len(t.cells) - 1)
 	for i := (k * 0x9E3779B97F4A7C15) >> t.shift; ; i = (i + 1) & mask {
-		switch t.keys[i] {
+		c := &t.cells[i]
+		switch c.key {
 		case k:
-			return t.slots[i], false
+			return c, false
 		case 0:
-			t.keys[i], t.slots[i] = k, uint32(t.n)
+			c.key = k
 			t.n++
-			return uint32(t.n - 1), true
-		}
-	}
-}
-
-// lookup returns the slot of (a, b) without inserting.
-func (t *pairTable) lookup(a, b uint32) (uint32, bool) {
-	if t.n == 0 {
-		return 0, false
-	}
-	k := pairKey(a, b) + 1
-	mask := uint64(len(t.keys) - 1)
-	for i := (k * 0x9E3779B97F4A7C15) >> t.shift; ; i = (i + 1) & mask {
-		switch t.keys[i] {
-		case k:
-			return t.slots[i], true
-		case 0:
-			return 0, false
+			return c, true
 		}
 	}
 }
@@ -55,25 +51,25 @@ func (t *pairTable) lookup(a, b uint32) (uint32, bool) {
 func (t *pairTable) len() int { return t.n }
 
 func (t *pairTable) grow() {
-	size := max(1024, 2*len(t.keys))
-	old, oldSlots := t.keys, t.slots
-	t.keys, t.slots = make([]uint64, size), make([]uint32, size)
+	size := max(1024, 2*len(t.cells))
+	old := t.cells
+	t.cells = make([]pairEntry, size)
 	t.shift = uint8(64 - log2(size))
 	mask := uint64(size - 1)
-	for j, k := range old {
-		if k == 0 {
+	for _, c := range old {
+		if c.key == 0 {
 			continue
 		}
-		i := (k * 0x9E3779B97F4A7C15) >> t.shift
-		for t.keys[i] != 0 {
+		i := (c.key * 0x9E3779B97F4A7C15) >> t.shift
+		for t.cells[i].key != 0 {
 			i = (i + 1) & mask
 		}
-		t.keys[i], t.slots[i] = k, oldSlots[j]
+		t.cells[i] = c
 	}
 }
 
 // bytes is the table's memory footprint.
-func (t *pairTable) bytes() int64 { return int64(len(t.keys)) * 12 }
+func (t *pairTable) bytes() int64 { return int64(len(t.cells)) * int64(unsafe.Sizeof(pairEntry{})) }
 
 func log2(n int) int {
 	b := 0
@@ -81,4 +77,16 @@ func log2(n int) int {
 		b++
 	}
 	return b
+}
+
+// touch loads the cell where (a, b) would be probed first and returns a
+// word of it, so that a batch of lookups can bring their cache lines in
+// with independent loads before the real, dependent work (see
+// Analyzer.ObserveBatch).
+func (t *pairTable) touch(a, b uint32) uint64 {
+	if len(t.cells) == 0 {
+		return 0
+	}
+	k := pairKey(a, b) + 1
+	return t.cells[(k*0x9E3779B97F4A7C15)>>t.shift].key
 }

@@ -199,3 +199,35 @@ func TestAuthReaderSteadyStateAllocates(t *testing.T) {
 		t.Errorf("%v allocations per pass over %d lines, want a handful (none per line)", allocs, bytes.Count(buf.Bytes(), []byte{'\n'}))
 	}
 }
+
+func TestInternerMatchesMap(t *testing.T) {
+	var in Interner
+	want := map[string]uint32{}
+	names := []string{"", "a", "U1@DOM1", "exactly16bytes!!", "seventeen bytes!!", "ANONYMOUS LOGON@C586", "C1", "C1\x00",
+		"C01", "C0", "C1$", "C1$@DOM1", "C1@DOM1", "U1@DOM2", "U1048576", "U1048575", "C12345678@D", "Z9", "c9", "C9@DOMAIN12"}
+	for i := range 5000 {
+		names = append(names, "C"+strconv.Itoa(i), "U"+strconv.Itoa(i*7)+"@DOM1", strings.Repeat("x", i%40))
+	}
+	for round := range 2 {
+		for _, n := range names {
+			id := in.IDString(n)
+			w, ok := want[n]
+			if !ok {
+				w = uint32(len(want))
+				want[n] = w
+			}
+			if id != w || in.Name(id) != n {
+				t.Fatalf("round %d: %q → %d (%q), want %d", round, n, id, in.Name(id), w)
+			}
+			if got, ok := in.Lookup(n); !ok || got != w {
+				t.Fatalf("Lookup(%q) = %d, %v", n, got, ok)
+			}
+		}
+	}
+	if in.Len() != len(want) {
+		t.Errorf("Len %d, want %d", in.Len(), len(want))
+	}
+	if _, ok := in.Lookup("never"); ok {
+		t.Error("Lookup found an unknown name")
+	}
+}

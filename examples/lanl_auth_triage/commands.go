@@ -156,6 +156,11 @@ func ingest(ctx context.Context, opts *lesson.Options, args []string) error {
 	if f.auth == "" {
 		return fmt.Errorf("ingest: -auth FILE is required")
 	}
+	stop, err := f.profile()
+	if err != nil {
+		return err
+	}
+	defer stop()
 	m := startMeter()
 	in, err := lanl.Open(f.auth)
 	if err != nil {
@@ -297,6 +302,11 @@ func rank(ctx context.Context, opts *lesson.Options, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	stop, err := f.profile()
+	if err != nil {
+		return err
+	}
+	defer stop()
 	v, err := lanl.ParseVariant(*name)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/mlprep/mlprep/lanl"
 )
@@ -17,6 +18,24 @@ type inputFlags struct {
 	limit         int64
 	progress      bool
 	cfg           lanl.Config
+	cpuProfile    string
+}
+
+// profile starts the CPU profile asked for with -cpuprofile; call the
+// returned function to stop it.
+func (f *inputFlags) profile() (stop func(), err error) {
+	if f.cpuProfile == "" {
+		return func() {}, nil
+	}
+	pf, err := os.Create(f.cpuProfile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(pf); err != nil {
+		pf.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); pf.Close() }, nil
 }
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
@@ -28,6 +47,7 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.progress, "progress", true, "print progress on stderr")
 	fs.IntVar(&f.cfg.TrainDays, "train-days", 1, "days that only train the baseline")
 	fs.Int64Var(&f.cfg.Window, "window", 86400, "window length in seconds")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 }
 
 func (f *inputFlags) readOptions() lanl.ReadOptions {
