@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unsafe"
 )
 
 // Config configures the one-pass analysis. The zero value trains for one
@@ -55,6 +56,11 @@ type Analyzer struct {
 	newEdges   []newEdge    // first-seen (user, destination) events of the window
 	graph      windowGraph
 	sink       uint64 // keeps ObserveBatch's prefetching loads alive
+
+	windows    [][]Incident  // closed windows' incidents, in order
+	pending    chan struct{} // closed when the window in flight is done
+	spareEdges [][2]uint32   // buffers handed back by the last window
+	spareNew   []newEdge
 }
 
 // userWindow accumulates one user's incident during a window.
@@ -65,6 +71,7 @@ type userWindow struct {
 	minPHour   float64
 	burst      int64 // current burst period and its new-destination count
 	burstCount int32
+	pos        int32 // position among the window's incidents, once closed
 }
 
 type newEdge struct {
@@ -179,48 +186,85 @@ func (a *Analyzer) Observe(e Event) {
 	}
 }
 
-// closeWindow turns the window's accumulators into incidents, adding the
-// graph features.
+// closeWindow turns the window's accumulators into incidents. The graph
+// features (PageRank of the window's computer graph, chains of new edges)
+// are computed on a goroutine while the next window's events stream in;
+// at most one window is in flight, and each writes only its own incidents,
+// so the results do not depend on scheduling.
 func (a *Analyzer) closeWindow() {
 	if a.window < 0 || len(a.active) == 0 {
 		return
 	}
-	pr := a.graph.pageRank(a.winEdges, a.cfg.Damping)
-	slices.SortStableFunc(a.newEdges, func(x, y newEdge) int { return cmp.Compare(x.user, y.user) })
-	for i := 0; i < len(a.newEdges); {
-		j := i
-		for j < len(a.newEdges) && a.newEdges[j].user == a.newEdges[i].user {
-			j++
-		}
-		inc := &a.acc[a.newEdges[i].user].inc
-		inc.Chain = longestChain(a.newEdges[i:j])
-		for _, ne := range a.newEdges[i:j] {
-			if int(ne.dst) < len(pr) {
-				inc.PageRank = max(inc.PageRank, pr[ne.dst])
-			}
-		}
-		i = j
-	}
+	a.wait()
 	for _, us := range a.winSources {
 		if int(us[1]) < len(a.srcFanIn) {
 			inc := &a.acc[us[0]].inc
 			inc.SourceFanIn = max(inc.SourceFanIn, a.srcFanIn[us[1]])
 		}
 	}
-	for _, u := range a.active {
+	incs := make([]Incident, len(a.active))
+	for i, u := range a.active {
 		acc := &a.acc[u]
 		acc.inc.MaxScore = -math.Log(acc.minP)
 		acc.inc.MaxHourSurprise = -math.Log(acc.minPHour)
-		a.incidents = append(a.incidents, acc.inc)
+		incs[i] = acc.inc
+		acc.pos = int32(i)
 	}
-	a.active, a.winEdges, a.newEdges, a.winSources = a.active[:0], a.winEdges[:0], a.newEdges[:0], a.winSources[:0]
+	for i := range a.newEdges {
+		a.newEdges[i].user = uint32(a.acc[a.newEdges[i].user].pos)
+	}
+	a.windows = append(a.windows, incs)
+	edges, news := a.winEdges, a.newEdges
+	done := make(chan struct{})
+	a.pending = done
+	go func() {
+		defer close(done)
+		a.graphFeatures(incs, edges, news)
+	}()
+	a.winEdges, a.newEdges = a.spareEdges[:0], a.spareNew[:0]
+	a.spareEdges, a.spareNew = edges, news
+	a.active, a.winSources = a.active[:0], a.winSources[:0]
+}
+
+// graphFeatures fills PageRank and Chain of a window's incidents; the new
+// edges' user fields hold positions in incs.
+func (a *Analyzer) graphFeatures(incs []Incident, edges [][2]uint32, news []newEdge) {
+	pr := a.graph.pageRank(edges, a.cfg.Damping)
+	slices.SortStableFunc(news, func(x, y newEdge) int { return cmp.Compare(x.user, y.user) })
+	for i := 0; i < len(news); {
+		j := i
+		for j < len(news) && news[j].user == news[i].user {
+			j++
+		}
+		inc := &incs[news[i].user]
+		inc.Chain = longestChain(news[i:j])
+		for _, ne := range news[i:j] {
+			if int(ne.dst) < len(pr) {
+				inc.PageRank = max(inc.PageRank, pr[ne.dst])
+			}
+		}
+		i = j
+	}
+}
+
+// wait blocks until the window in flight has its graph features.
+func (a *Analyzer) wait() {
+	if a.pending != nil {
+		<-a.pending
+		a.pending = nil
+	}
 }
 
 // Finish closes the last window and returns the incidents, ordered by
 // window and then by first activity in the window.
 func (a *Analyzer) Finish() []Incident {
 	a.closeWindow()
+	a.wait()
 	a.window = -1
+	for _, w := range a.windows {
+		a.incidents = append(a.incidents, w...)
+	}
+	a.windows = nil
 	return a.incidents
 }
 
@@ -229,8 +273,8 @@ func (a *Analyzer) Baseline() *Baseline { return &a.base }
 
 // MemoryBytes estimates the analyzer's state, for the memory argument.
 func (a *Analyzer) MemoryBytes() int64 {
-	return a.base.bytes() + 4*int64(cap(a.srcFanIn)) +
-		int64(cap(a.acc))*int64(96) + int64(cap(a.incidents))*96
+	return a.base.bytes() + 4*int64(cap(a.srcFanIn)) + int64(cap(a.acc))*int64(unsafe.Sizeof(userWindow{})) +
+		int64(cap(a.incidents))*int64(unsafe.Sizeof(Incident{}))
 }
 
 // Analysis is the result of Analyze.
@@ -238,6 +282,12 @@ type Analysis struct {
 	Incidents []Incident
 	Report    Report // the reader's report: lines, malformed, truncation
 	Scored    int64  // events after the training period
+	// UserDestinations, UserSources and Edges count the distinct pairs the
+	// baseline learned: with the numbers of users and computers they are
+	// what the memory grows with.
+	UserDestinations, UserSources, Edges int
+	// StateBytes estimates the analyzer's memory at the end of the stream.
+	StateBytes int64
 }
 
 // Analyze reads every event of r through a new Analyzer. Reading and
@@ -295,7 +345,8 @@ func Analyze(ctx context.Context, r *AuthReader, c Config) (*Analysis, error) {
 		}
 		free <- b
 	}
-	res := &Analysis{Incidents: a.Finish(), Report: r.Report(), Scored: scored}
+	res := &Analysis{Incidents: a.Finish(), Report: r.Report(), Scored: scored, StateBytes: a.MemoryBytes()}
+	res.UserDestinations, res.UserSources, res.Edges = a.base.Pairs()
 	if err := r.Err(); err != nil {
 		return res, err
 	}

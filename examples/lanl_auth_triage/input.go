@@ -116,8 +116,11 @@ func (f *inputFlags) analyse(ctx context.Context) (*loaded, error) {
 		fmt.Printf("  malformed %v\n", m)
 	}
 	fmt.Printf("pipeline: %d lines in %v (%.2f M lines/s wall)\n", rep.Lines, l.use, float64(rep.Lines)/l.use.wall.Seconds()/1e6)
+	an := l.analysis
 	fmt.Printf("%d users, %d computers, %d incidents (user × window) after %d training days\n",
-		l.dict.Users.Len(), l.dict.Computers.Len(), len(l.analysis.Incidents), f.cfg.TrainDays)
+		l.dict.Users.Len(), l.dict.Computers.Len(), len(an.Incidents), f.cfg.TrainDays)
+	fmt.Printf("state: %d (user, destination), %d (user, source), %d computer→computer pairs; %d MiB estimated\n",
+		an.UserDestinations, an.UserSources, an.Edges, an.StateBytes>>20)
 	if l.redteam != nil {
 		l.labels, l.unmatched = lanl.Labels(l.analysis.Incidents, l.redteam, f.cfg.Window)
 		pos := 0
