@@ -2,18 +2,19 @@ package stats
 
 import (
 	"context"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mlprep/mlprep/internal/cputime"
 )
 
 // cpuTime is the process's user + system CPU time so far.
 func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
+	d, ok := cputime.Process()
+	if !ok {
+		b.Skip("process CPU time is not available on this system")
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return d
 }
 
 // loopWithCPU runs f in the benchmark loop and reports CPU time per

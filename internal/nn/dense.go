@@ -49,8 +49,17 @@ func (d *Dense) Forward(x *Mat, train bool) *Mat {
 	return y
 }
 
-// Backward adds dW = dyᵀ x and db = Σ dy (unless frozen) and returns dy W.
+// Backward adds the parameter gradients (see BackwardParams) and returns dy W.
 func (d *Dense) Backward(dy *Mat) *Mat {
+	d.BackwardParams(dy)
+	dx := NewMat(dy.Rows, d.In())
+	Gemm(false, false, 1, dy, d.W.Value, 0, dx)
+	return dx
+}
+
+// BackwardParams adds dW = dyᵀ x and db = Σ dy (each unless frozen) without
+// computing the input gradient.
+func (d *Dense) BackwardParams(dy *Mat) {
 	if d.x == nil {
 		panic("nn: Dense backward before forward")
 	}
@@ -68,9 +77,6 @@ func (d *Dense) Backward(dy *Mat) *Mat {
 			}
 		}
 	}
-	dx := NewMat(dy.Rows, d.In())
-	Gemm(false, false, 1, dy, d.W.Value, 0, dx)
-	return dx
 }
 
 // Params returns W and, if present, b.

@@ -105,3 +105,16 @@ func TestNamedParamsFollowPyTorchNames(t *testing.T) {
 	require.Equal(t, 4*3+3+3*2+2, tot)
 	require.Equal(t, tot, tr)
 }
+
+func TestBackwardParamsEqualsBackward(t *testing.T) {
+	full := NewMLP([]int{7, 6, 4}, func() Layer { return &ReLU{} }, NewRand(2))
+	skip := NewMLP([]int{7, 6, 4}, func() Layer { return &ReLU{} }, NewRand(2))
+	x, dy := randMat(5, 7, 1), randMat(5, 4, 2)
+	full.Forward(x, true)
+	full.Backward(dy)
+	skip.Forward(x, true)
+	BackwardParams(skip, dy)
+	for i, p := range full.Params() {
+		require.Equal(t, p.Grad.Data, skip.Params()[i].Grad.Data, p.Name)
+	}
+}

@@ -9,6 +9,25 @@ type Layer interface {
 	Params() []*Param
 }
 
+// ParamBackwarder is a layer that can accumulate its parameter gradients
+// without computing dL/dx. In training nothing needs the gradient of the
+// model's input, and skipping it saves the first layer's largest product
+// (PyTorch skips it too, because the input does not require grad).
+type ParamBackwarder interface {
+	Layer
+	BackwardParams(dy *Mat)
+}
+
+// BackwardParams runs l's backward pass for its parameter gradients only,
+// skipping the input gradient where l supports it.
+func BackwardParams(l Layer, dy *Mat) {
+	if pb, ok := l.(ParamBackwarder); ok {
+		pb.BackwardParams(dy)
+		return
+	}
+	l.Backward(dy)
+}
+
 // Param is a trainable tensor with its gradient. Frozen parameters get no
 // gradient and are skipped by optimisers.
 type Param struct {

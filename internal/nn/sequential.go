@@ -45,6 +45,17 @@ func (s *Sequential) Backward(dy *Mat) *Mat {
 	return dy
 }
 
+// BackwardParams runs the backward pass for the parameter gradients only:
+// the first layer skips its input gradient where it can.
+func (s *Sequential) BackwardParams(dy *Mat) {
+	for i := len(s.Layers) - 1; i > 0; i-- {
+		dy = s.Layers[i].Backward(dy)
+	}
+	if len(s.Layers) > 0 {
+		BackwardParams(s.Layers[0], dy)
+	}
+}
+
 // Params returns every layer's parameters in order.
 func (s *Sequential) Params() []*Param {
 	var ps []*Param

@@ -53,7 +53,7 @@ func TrainClassifier(ctx context.Context, model Layer, x *Mat, labels []int, opt
 			}
 			ZeroGrad(params)
 			loss, dlogits := CrossEntropy(model.Forward(xb, true), yb, opt.LabelSmoothing)
-			model.Backward(dlogits)
+			BackwardParams(model, dlogits)
 			opt.Optimizer.Step(params)
 			sum += loss * float64(len(idx))
 		}

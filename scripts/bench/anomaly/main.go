@@ -23,8 +23,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/mlprep/mlprep/internal/cputime"
 
 	"github.com/mlprep/mlprep/anomaly"
 	"github.com/mlprep/mlprep/internal/datasets"
@@ -247,11 +248,11 @@ func speed(rows, repeats int) error {
 
 // cpuSeconds is the user + system CPU time of the process so far.
 func cpuSeconds() float64 {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+	d, ok := cputime.Process()
+	if !ok {
 		return math.NaN()
 	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano()).Seconds()
+	return d.Seconds()
 }
 
 // peakRSS reads the process's peak resident set size (VmHWM) in MiB.

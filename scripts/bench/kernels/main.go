@@ -16,6 +16,8 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/mlprep/mlprep/internal/cputime"
+
 	"github.com/mlprep/mlprep/internal/kernels"
 	"github.com/mlprep/mlprep/internal/plots"
 )
@@ -32,7 +34,7 @@ func main() {
 			log.Fatal("-clock cpu needs GOMAXPROCS=1: the kernels must run on the calling thread")
 		}
 		runtime.LockOSThread()
-		now = threadCPUClock
+		now = cputime.Thread
 	}
 	peer := map[string]any{}
 	if *peerPath != "" {
