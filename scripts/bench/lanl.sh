@@ -4,8 +4,9 @@
 #
 #   bash scripts/bench/lanl.sh
 #
-# 1. Generates a 50M-line auth.txt.gz once and caches it under
-#    ${LANL_BENCH_DIR:-/tmp/mlprep-lanl-bench} (never in the repository).
+# 1. Generates a 50M-line auth.txt.gz (625 MB) under
+#    ${LANL_BENCH_DIR:-/tmp/mlprep-lanl-bench} (never in the repository),
+#    reused if present; the directory is deleted at the end unless LANL_KEEP=1.
 # 2. Alternates, RUNS times (default 3), `gzip -dc file > /dev/null` and the
 #    whole Go pipeline (`lanl_auth_triage rank`: read, baseline, score, graph
 #    features, rank) on that file; reports best-of-RUNS wall and CPU times and
@@ -84,3 +85,4 @@ echo "ratio gzip -dc wall / pipeline wall: $(echo "scale=2; $gzw / $gow" | bc) (
 fastest=$(echo "scale=6; p=$pn/$pw; q=$qn/$qw; if (p > q) p else q" | bc)
 echo "ratio pipeline / fastest Python (lines/s, wall): $(echo "scale=1; $goRate / $fastest" | bc) (target >= 5)"
 echo "peak RSS: 10M lines $rss10 MiB, 25M lines $rss25 MiB, 50M lines $rss50 MiB (target <= 1536 at 50M)"
+if [ "${LANL_KEEP:-0}" != 1 ]; then rm -rf "$dir"; fi
