@@ -154,13 +154,13 @@ func (a *Analyzer) Observe(e Event) {
 	}
 	if s.NewSource {
 		inc.NewSources++
-		s.userSrc.recent = true
+		s.userSrc.count = recentSource
 		for len(a.srcFanIn) <= int(e.SrcComputer) {
 			a.srcFanIn = append(a.srcFanIn, 0)
 		}
 		a.srcFanIn[e.SrcComputer]++
 	}
-	if s.userSrc.recent && s.userSrc.window != stamp {
+	if s.userSrc.count == recentSource && s.userSrc.window != stamp {
 		s.userSrc.window = stamp
 		a.winSources = append(a.winSources, [2]uint32{u, e.SrcComputer})
 	}

@@ -14,15 +14,24 @@ type pairTable struct {
 	n     int
 }
 
-// pairEntry is one pair and what the baseline and the analyzer keep on it.
+// pairEntry is one pair and what the baseline and the analyzer keep on it,
+// in 16 bytes: four cells to a cache line, and a third less memory than
+// with a separate flag.
 type pairEntry struct {
-	key   uint64 // pair+1 (0 marks an empty cell)
-	count uint32 // events of the pair (the baseline's c(u,d))
-	// window and burst are the analyzer's stamps, +1 so that 0 is
-	// "never": the last window and burst period the pair was used in.
-	window, burst uint32
-	recent        bool // a (user, source) pair first used after training
+	key uint64 // pair+1 (0 marks an empty cell)
+	// count is the number of events of a (user, destination) pair (the
+	// baseline's c(u,d)). The (user, source) table needs no count and
+	// keeps a flag in it instead: recentSource when the pair was first
+	// used after training.
+	count uint32
+	// window is the analyzer's stamp, +1 so that 0 is "never": the last
+	// window the pair was used in.
+	window uint32
 }
+
+// recentSource marks, in pairEntry.count, a (user, source) pair first used
+// after training.
+const recentSource = 1
 
 func pairKey(a, b uint32) uint64 { return uint64(a)<<32 | uint64(b) }
 
