@@ -53,6 +53,7 @@ type batcher struct {
 	mu         sync.Mutex
 	queue      []*job
 	queuedRows atomic.Int64 // read without mu by the fast 429 path
+	inFlight   atomic.Int64 // requests between admit and release
 	oldest     atomic.Int64 // enqueue time (UnixNano) of queue[0], 0 when empty
 	closed     bool
 	wake       chan struct{}
@@ -83,6 +84,19 @@ func (b *batcher) full(rows int) bool {
 	oldest := b.oldest.Load()
 	return b.cfg.MaxQueueWait > 0 && oldest != 0 && time.Now().UnixNano()-oldest > int64(b.cfg.MaxQueueWait)
 }
+
+// admit counts a request in flight, or refuses it (false) when
+// MaxInFlight requests already are; an admitted request must be released.
+func (b *batcher) admit() bool {
+	n := b.inFlight.Add(1)
+	if b.cfg.MaxInFlight > 0 && n > int64(b.cfg.MaxInFlight) {
+		b.inFlight.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (b *batcher) release() { b.inFlight.Add(-1) }
 
 // noteOldest records the enqueue time of the queue's head; b.mu is held.
 func (b *batcher) noteOldest() {

@@ -221,3 +221,32 @@ func TestMaxQueueWaitRefusesWhileTheQueueIsSlow(t *testing.T) {
 	code, _, _ = post(t, url, inferBody("", 1, 1))
 	require.Equal(t, http.StatusOK, code, "admission reopens once the queue drains")
 }
+
+func TestMaxInFlightRefusesWhileTheQueueIsShort(t *testing.T) {
+	s, hs := newTestServer(t, ServerOptions{})
+	cfg := doublerConfig("1")
+	cfg.MaxBatchSize, cfg.QueueCapacity, cfg.MaxInFlight = 1, 8, 2
+	url := hs.URL + "/v2/models/double/infer"
+	d, b, first := blockFirstBatch(t, s, url, cfg)
+
+	second := make(chan int, 1)
+	go func() {
+		code, _, _ := post(t, url, inferBody("", 1, 1))
+		second <- code
+	}()
+	waitFor(t, "the second request queued", func() bool { return b.queuedRows.Load() == 1 })
+	// One row queued of eight allowed, but two requests are in flight.
+	code, out, hdr := post(t, url, inferBody("", 1, 1))
+	require.Equal(t, http.StatusTooManyRequests, code)
+	require.Contains(t, out["error"], "MaxInFlight")
+	require.NotEmpty(t, hdr.Get("Retry-After"))
+
+	d.gate <- struct{}{}
+	d.gate <- struct{}{}
+	require.Equal(t, http.StatusOK, <-first)
+	require.Equal(t, http.StatusOK, <-second)
+	waitFor(t, "both released", func() bool { return b.inFlight.Load() == 0 })
+	d.gate <- struct{}{}
+	code, _, _ = post(t, url, inferBody("", 1, 1))
+	require.Equal(t, http.StatusOK, code, "admission reopens once answers are written")
+}

@@ -45,7 +45,7 @@ func BenchmarkEncodeResponse256(b *testing.B) {
 	buf := make([]byte, 0, 8192)
 	for b.Loop() {
 		var err error
-		if buf, err = resp.appendJSON(buf[:0]); err != nil {
+		if buf, err = resp.appendJSONHeader(buf[:0], nil); err != nil {
 			b.Fatal(err)
 		}
 	}

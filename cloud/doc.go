@@ -33,6 +33,30 @@
 // version and waits until everything it admitted is answered, so a rollout
 // (Load v2, Unload v1) drops no request.
 //
+// # The binary tensor data extension
+//
+// Decimal text is an expensive way to move floats: a row of 512 FP32
+// values is ~7 KB of JSON whose parsing costs more than a 512×512
+// matrix-vector product. Triton's binary tensor data extension (also spoken
+// by KServe) sends a body as a JSON object followed by raw tensor bytes:
+// the Inference-Header-Content-Length header (HeaderContentLength) gives
+// the JSON part's length, each input whose data is binary carries
+// "parameters": {"binary_data_size": N} instead of "data", and the N-byte
+// blocks follow the JSON in the order of the inputs, little-endian,
+// row-major, no padding (BOOL one byte 0 or 1, FP16 IEEE half, BYTES each
+// a 4-byte length then the bytes). Outputs come back binary when the
+// request sets "binary_data_output": true or an output sets
+// "binary_data": true (the output's setting wins); the answer is then
+// application/octet-stream with its own Inference-Header-Content-Length.
+// The server reports "binary_tensor_data" in GET /v2's extensions.
+// DecodeInferRequest/DecodeInferResponse and the EncodeBinary methods are
+// the client side. A header length outside the body, a binary_data_size
+// that is not a non-negative integer or disagrees with shape × element
+// size, a tensor with both data and binary_data_size, bytes left over
+// after the last block, or a BOOL byte other than 0/1 are 400s; the sizes
+// are checked before anything is allocated, so a body cannot make the
+// server allocate more than a small multiple of its own length.
+//
 // # Dynamic batching and admission control
 //
 // A Predictor takes a batch: the first dimension of every tensor is rows.
@@ -41,10 +65,20 @@
 // first dimension, calls Predict once and hands each request its rows back
 // (Triton's dynamic batcher). MaxQueueDelay lets the oldest request wait for
 // company; with zero delay, batches form from whatever queued while the
-// previous batch ran — free batching under load and no added latency at low
-// load. Batching pays when the model reuses its weights across rows: one
-// 512×512 matrix product over 64 rows streams the weights once instead of 64
-// times, and per-call overheads (wakeups, allocation) are shared.
+// previous batch ran — no added latency, but also little batching when the
+// model is fast: on one core the woken worker runs as soon as the first
+// request is queued, before the next one has even been read, and batches
+// stay at one row (measured at 64 connections: 1.0–1.1 rows). A delay of a
+// few requests' HTTP time (500 µs in example 10) gathers ~15. Batching pays
+// when the model reuses its weights across rows: one 512×512 matrix
+// product over 64 rows streams the weights once instead of 64 times. It
+// pays only on the model's share of a request, though (Amdahl): if HTTP and
+// decoding cost h per request and the model c₁ per row alone and c_B per row
+// in a batch, throughput gains at most (h + c₁)/(h + c_B) — which is why
+// the binary extension, by shrinking h, makes batching worth more. And a
+// batch of two or three rows can be slower than one row twice: a matrix
+// product packs its weight operand on every call, a matrix-vector product
+// streams it once, so a Predictor should pick by batch size.
 //
 // Admission is where overload is decided. The queue is bounded
 // (QueueCapacity rows): a request that does not fit is refused with 429 and
@@ -53,9 +87,15 @@
 // queue's worth of batches. MaxQueueWait bounds the queue in time rather
 // than rows: while the oldest queued request has waited longer, new ones are
 // refused, which keeps accepted requests fast even when the machine slows
-// down (CoDel's idea). An unbounded queue is the classic pitfall: under
-// sustained overload every request waits longer than its client, and the
-// server does only useless work. Each request has a deadline
+// down (CoDel's idea). MaxInFlight bounds what the queue does not see: the
+// requests admitted and still being read, parsed or encoded, which for a
+// small model is most of the work. What no bound inside the server sees is
+// the wait before it reads a request at all: a 429 is cheap but not free,
+// and with hundreds of connections each refusal's goroutine takes its turn
+// on the CPU between the steps of the accepted requests, so on a saturated
+// core their latency grows with the number of connections. An unbounded
+// queue is the classic pitfall: under sustained overload every request
+// waits longer than its client, and the server does only useless work. Each request has a deadline
 // (RequestTimeout, shortened by a "timeout" parameter in microseconds as in
 // Triton); a request whose deadline passes in the queue is answered 504 and
 // never run.
@@ -117,7 +157,7 @@
 //
 // References: KServe, "Open Inference Protocol (V2)" specification; NVIDIA
 // Triton Inference Server, "Dynamic Batcher" and "Schedule Policy"
-// documentation; G. Tene, "How NOT to Measure Latency" (coordinated
-// omission), 2015; Microsoft, "Safe rollout for online endpoints" (Azure
-// Machine Learning documentation).
+// documentation and "Binary Tensor Data Extension"; G. Tene, "How NOT to
+// Measure Latency" (coordinated omission), 2015; Microsoft, "Safe rollout
+// for online endpoints" (Azure Machine Learning documentation).
 package cloud

@@ -60,3 +60,35 @@ func FuzzFastFloat32(f *testing.F) {
 		require.Equal(t, math.Float32bits(float32(want)), math.Float32bits(got), "%s: %g vs %g", in, got, want)
 	})
 }
+
+// FuzzDecodeInferRequestBinary feeds arbitrary bodies and header lengths to
+// the binary-extension parser: it must never panic, refuse with
+// ErrInvalidRequest, and whatever it accepts must re-encode (all inputs
+// binary) to a body that decodes to the same bytes again.
+func FuzzDecodeInferRequestBinary(f *testing.F) {
+	for _, seed := range allDatatypes() {
+		body, n, err := InferRequest{Inputs: []Tensor{seed}}.EncodeBinary()
+		require.NoError(f, err)
+		f.Add(body, n)
+	}
+	header := `{"inputs":[{"name":"x","datatype":"FP32","shape":[1,2],"parameters":{"binary_data_size":8}}]}`
+	f.Add([]byte(header+"\x00\x00\x80?\x00\x00\x00@"), len(header))
+	f.Add([]byte(header+"\x00\x00"), len(header))
+	f.Add([]byte(`{"inputs":[{"name":"s","datatype":"BYTES","shape":[2],"parameters":{"binary_data_size":9}}]}`+"\x01\x00\x00\x00a\x00\x00\x00\x00"), 91)
+	f.Add([]byte(header), -1)
+	f.Fuzz(func(t *testing.T, body []byte, headerLen int) {
+		req, err := DecodeInferRequest(body, headerLen)
+		if err != nil {
+			require.ErrorIs(t, err, ErrInvalidRequest)
+			return
+		}
+		enc, n, err := req.EncodeBinary()
+		require.NoError(t, err)
+		back, err := DecodeInferRequest(enc, n)
+		require.NoError(t, err, "%q", enc)
+		again, m, err := back.EncodeBinary()
+		require.NoError(t, err)
+		require.Equal(t, n, m)
+		require.Equal(t, enc, again)
+	})
+}

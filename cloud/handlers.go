@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -31,7 +32,7 @@ func (s *Server) newMux(metrics http.Handler) *http.ServeMux {
 }
 
 func (s *Server) serverMetadata(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"name": "mlprep", "version": "2", "extensions": []string{}})
+	writeJSON(w, http.StatusOK, map[string]any{"name": "mlprep", "version": "2", "extensions": []string{"binary_tensor_data"}})
 }
 
 // ready is 200 while the server accepts work and 503 once it drains, so a
@@ -111,10 +112,11 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, b.cfg.Name, ErrQueueFull, start, b)
 		return
 	}
-	if r.Header.Get("Inference-Header-Content-Length") != "" {
-		s.fail(w, r, b.cfg.Name, fmt.Errorf("%w: the binary tensor data extension is not supported", ErrInvalidRequest), start)
+	if !b.admit() {
+		s.fail(w, r, b.cfg.Name, errInFlight, start, b)
 		return
 	}
+	defer b.release() // bound to this b even if a retry below moves to another version
 	bp := bufPool.Get().(*[]byte)
 	defer putBuf(bp)
 	body, err := s.readBody(w, r, (*bp)[:0])
@@ -123,8 +125,15 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, b.cfg.Name, err, start)
 		return
 	}
-	var req InferRequest
-	if err := req.UnmarshalJSON(body); err != nil {
+	headerLen := len(body)
+	if v := r.Header.Get(HeaderContentLength); v != "" {
+		if headerLen, err = parseHeaderLen(v, len(body)); err != nil {
+			s.fail(w, r, b.cfg.Name, err, start)
+			return
+		}
+	}
+	req, err := DecodeInferRequest(body, headerLen)
+	if err != nil {
 		s.fail(w, r, b.cfg.Name, err, start)
 		return
 	}
@@ -135,9 +144,10 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 	}
 	j := &job{ctx: r.Context(), deadline: start.Add(timeout), done: make(chan jobResult, 1)}
 	var wanted []int
+	var binOut []bool
 	for attempt := 0; ; attempt++ {
 		if j.inputs, j.rows, err = b.prepare(req.Inputs); err == nil {
-			wanted, err = b.outputsWanted(req.Outputs)
+			wanted, binOut, err = b.outputsWanted(req)
 		}
 		if err == nil {
 			j.enqueued = time.Now()
@@ -165,14 +175,19 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 	for _, i := range wanted {
 		resp.Outputs = append(resp.Outputs, res.outputs[i])
 	}
-	out, err := resp.appendJSON(body[:0])
+	out, jsonLen, err := resp.appendBinary(body[:0], binOut)
 	*bp = out[:0]
 	if err != nil {
 		s.fail(w, r, b.cfg.Name, fmt.Errorf("%w: %w", errPredictor, err), start, b)
 		return
 	}
 	h := w.Header()
-	h["Content-Type"] = []string{"application/json"}
+	if slices.Contains(binOut, true) {
+		h["Content-Type"] = []string{"application/octet-stream"}
+		h[HeaderContentLength] = []string{strconv.Itoa(jsonLen)}
+	} else {
+		h["Content-Type"] = []string{"application/json"}
+	}
 	h["Content-Length"] = []string{strconv.Itoa(len(out))}
 	w.WriteHeader(http.StatusOK)
 	w.Write(out)
@@ -206,6 +221,8 @@ func (s *Server) await(r *http.Request, j *job) jobResult {
 }
 
 var errClientGone = errors.New("cloud: client closed the request")
+
+var errInFlight = fmt.Errorf("%w: MaxInFlight requests already admitted", ErrQueueFull)
 
 // timeout is the request's deadline budget: RequestTimeout, shortened by a
 // "timeout" parameter in microseconds.
@@ -287,28 +304,33 @@ func (b *batcher) prepare(in []Tensor) ([]Tensor, int, error) {
 }
 
 // outputsWanted returns the indices of the requested outputs (all when
-// none are named).
-func (b *batcher) outputsWanted(req []RequestedOutput) ([]int, error) {
+// none are named) and which of them go back as binary data.
+func (b *batcher) outputsWanted(req InferRequest) ([]int, []bool, error) {
 	specs := b.cfg.Outputs
-	if len(req) == 0 {
-		idx := make([]int, len(specs))
-		for i := range idx {
-			idx[i] = i
+	var idx []int
+	var bin []bool
+	if len(req.Outputs) == 0 {
+		all, err := wantsBinary(req.Parameters, nil)
+		if err != nil {
+			return nil, nil, err
 		}
-		return idx, nil
+		for i := range specs {
+			idx, bin = append(idx, i), append(bin, all)
+		}
+		return idx, bin, nil
 	}
-	idx := make([]int, 0, len(req))
-	for _, o := range req {
+	for _, o := range req.Outputs {
 		i := specIndex(specs, o.Name)
 		if i < 0 {
-			return nil, fmt.Errorf("%w: model %s has no output %q (outputs: %v)", ErrInvalidRequest, b.cfg.Name, o.Name, specNames(specs))
+			return nil, nil, fmt.Errorf("%w: model %s has no output %q (outputs: %v)", ErrInvalidRequest, b.cfg.Name, o.Name, specNames(specs))
 		}
-		if bin, _ := o.Parameters["binary_data"].(bool); bin {
-			return nil, fmt.Errorf("%w: output %q: the binary tensor data extension is not supported", ErrInvalidRequest, o.Name)
+		ob, err := wantsBinary(req.Parameters, o.Parameters)
+		if err != nil {
+			return nil, nil, err
 		}
-		idx = append(idx, i)
+		idx, bin = append(idx, i), append(bin, ob)
 	}
-	return idx, nil
+	return idx, bin, nil
 }
 
 func specIndex(specs []TensorSpec, name string) int {

@@ -3,6 +3,7 @@ package cloud
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -37,8 +38,17 @@ type InferResponse struct {
 
 // UnmarshalJSON decodes a request. Tensor data may be flat or nested as
 // the shape says (row-major); either way it must hold exactly the number of
-// elements the shape describes, each valid for the datatype.
+// elements the shape describes, each valid for the datatype. A request
+// using the binary tensor data extension needs DecodeInferRequest.
 func (r *InferRequest) UnmarshalJSON(b []byte) error {
+	var err error
+	*r, err = DecodeInferRequest(b, len(b))
+	return err
+}
+
+// decode reads the JSON object of a request; tensors with a
+// binary_data_size parameter are left without data.
+func (r *InferRequest) decode(b []byte) error {
 	*r = InferRequest{}
 	s := &scanner{b: b}
 	err := s.object(func(key string) error {
@@ -74,8 +84,16 @@ func (r *InferRequest) UnmarshalJSON(b []byte) error {
 	return s.end()
 }
 
-// UnmarshalJSON decodes a response.
+// UnmarshalJSON decodes a response. A response using the binary tensor
+// data extension needs DecodeInferResponse.
 func (r *InferResponse) UnmarshalJSON(b []byte) error {
+	var err error
+	*r, err = DecodeInferResponse(b, len(b))
+	return err
+}
+
+// decode reads the JSON object of a response, as InferRequest.decode.
+func (r *InferResponse) decode(b []byte) error {
 	*r = InferResponse{}
 	s := &scanner{b: b}
 	err := s.object(func(key string) error {
@@ -108,7 +126,13 @@ func (r *InferResponse) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON encodes a request.
 func (r InferRequest) MarshalJSON() ([]byte, error) {
-	b := []byte(`{`)
+	return r.appendJSON(nil, false)
+}
+
+// appendJSON appends the request's JSON object; with binary, the inputs
+// carry binary_data_size instead of data.
+func (r InferRequest) appendJSON(b []byte, binary bool) ([]byte, error) {
+	b = append(b, '{')
 	if r.ID != "" {
 		b = appendJSONString(append(b, `"id":`...), r.ID)
 		b = append(b, ',')
@@ -117,7 +141,11 @@ func (r InferRequest) MarshalJSON() ([]byte, error) {
 		b = appendParameters(append(b, `"parameters":`...), r.Parameters)
 		b = append(b, ',')
 	}
-	b, err := appendTensors(append(b, `"inputs":`...), r.Inputs)
+	var bin []bool
+	if binary {
+		bin = allBinary(len(r.Inputs))
+	}
+	b, err := appendTensors(append(b, `"inputs":`...), r.Inputs, bin)
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +169,12 @@ func (r InferRequest) MarshalJSON() ([]byte, error) {
 // MarshalJSON encodes a response. NaN and infinite values have no JSON
 // form, so an output holding one is an error.
 func (r InferResponse) MarshalJSON() ([]byte, error) {
-	return r.appendJSON(nil)
+	return r.appendJSONHeader(nil, nil)
 }
 
-func (r InferResponse) appendJSON(b []byte) ([]byte, error) {
+// appendJSONHeader appends the response's JSON object; the outputs marked
+// in bin (nil: none) carry binary_data_size instead of data.
+func (r InferResponse) appendJSONHeader(b []byte, bin []bool) ([]byte, error) {
 	b = appendJSONString(append(b, `{"model_name":`...), r.ModelName)
 	b = appendJSONString(append(b, `,"model_version":`...), r.ModelVersion)
 	if r.ID != "" {
@@ -153,7 +183,7 @@ func (r InferResponse) appendJSON(b []byte) ([]byte, error) {
 	if r.Parameters != nil {
 		b = appendParameters(append(b, `,"parameters":`...), r.Parameters)
 	}
-	b, err := appendTensors(append(b, `,"outputs":`...), r.Outputs)
+	b, err := appendTensors(append(b, `,"outputs":`...), r.Outputs, bin)
 	return append(b, '}'), err
 }
 
@@ -235,8 +265,17 @@ func (s *scanner) tensor() (Tensor, error) {
 		return t, fmt.Errorf("%w: tensor %q: unknown datatype %q", ErrInvalidRequest, t.Name, t.Datatype)
 	case !haveShape:
 		return t, fmt.Errorf("%w: tensor %q has no shape", ErrInvalidRequest, t.Name)
-	case !haveData:
-		return t, fmt.Errorf("%w: tensor %q has no data (the binary data extension is not supported)", ErrInvalidRequest, t.Name)
+	}
+	if _, binary, err := binarySize(&t); err != nil {
+		return t, err
+	} else if binary {
+		if haveData {
+			return t, fmt.Errorf("%w: tensor %q has both data and %s", ErrInvalidRequest, t.Name, paramBinarySize)
+		}
+		return t, nil // its data follows the JSON object
+	}
+	if !haveData {
+		return t, fmt.Errorf("%w: tensor %q has neither data nor %s", ErrInvalidRequest, t.Name, paramBinarySize)
 	}
 	if t.Data == nil {
 		sub := &scanner{b: data}
@@ -330,21 +369,23 @@ func elems[T any](s *scanner, shape []int, n int, parse func() (T, error)) ([]T,
 	return out, nil
 }
 
-func appendTensors(b []byte, ts []Tensor) ([]byte, error) {
+// appendTensors appends a JSON array of tensors; those marked in bin (nil:
+// none) get a binary_data_size parameter in place of their data.
+func appendTensors(b []byte, ts []Tensor, bin []bool) ([]byte, error) {
 	b = append(b, '[')
 	for i, t := range ts {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		var err error
-		if b, err = appendTensor(b, t); err != nil {
+		if b, err = appendTensor(b, t, bin != nil && bin[i]); err != nil {
 			return b, err
 		}
 	}
 	return append(b, ']'), nil
 }
 
-func appendTensor(b []byte, t Tensor) ([]byte, error) {
+func appendTensor(b []byte, t Tensor, binary bool) ([]byte, error) {
 	if err := t.check(); err != nil {
 		return b, err
 	}
@@ -358,8 +399,19 @@ func appendTensor(b []byte, t Tensor) ([]byte, error) {
 		b = strconv.AppendInt(b, int64(d), 10)
 	}
 	b = append(b, ']')
-	if t.Parameters != nil {
-		b = appendParameters(append(b, `,"parameters":`...), t.Parameters)
+	params := t.Parameters
+	if binary {
+		params = maps.Clone(t.Parameters)
+		if params == nil {
+			params = map[string]any{}
+		}
+		params[paramBinarySize] = int64(binaryLen(t))
+	}
+	if params != nil {
+		b = appendParameters(append(b, `,"parameters":`...), params)
+	}
+	if binary {
+		return append(b, '}'), nil
 	}
 	b = append(b, `,"data":[`...)
 	var err error

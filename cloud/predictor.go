@@ -64,6 +64,14 @@ type ModelConfig struct {
 	// wait of accepted requests stays bounded when the machine slows down
 	// (CoDel's idea: control the time spent queued, not the length).
 	MaxQueueWait time.Duration
+	// MaxInFlight bounds the requests admitted and not yet answered —
+	// reading their body, parsing, queued, running or being encoded — and
+	// refuses more with 429 before reading their body; zero sets no such
+	// bound. QueueCapacity only counts rows waiting for the model, but for
+	// a small model most of a request's cost is HTTP and JSON: under
+	// overload the requests pile up in the handlers, competing for the
+	// CPU, while the model's queue stays short and never refuses anything.
+	MaxInFlight int
 	// Instances is how many Predict calls may run at once (zero → 1).
 	Instances int
 }
@@ -82,8 +90,8 @@ func (c ModelConfig) withDefaults() (ModelConfig, error) {
 	if c.Instances <= 0 {
 		c.Instances = 1
 	}
-	if c.MaxBatchSize < 0 || c.MaxQueueDelay < 0 || c.QueueCapacity < 0 || c.MaxQueueWait < 0 {
-		return c, fmt.Errorf("%w: model %s: negative batch size, delay, queue capacity or queue wait", ErrConfig, c.Name)
+	if c.MaxBatchSize < 0 || c.MaxQueueDelay < 0 || c.QueueCapacity < 0 || c.MaxQueueWait < 0 || c.MaxInFlight < 0 {
+		return c, fmt.Errorf("%w: model %s: negative batch size, delay, queue capacity, queue wait or in-flight bound", ErrConfig, c.Name)
 	}
 	if c.QueueCapacity == 0 {
 		c.QueueCapacity = 4 * max(c.MaxBatchSize, 1) * c.Instances

@@ -340,6 +340,9 @@ func TestLoadRejectsBadConfig(t *testing.T) {
 	cfg := doublerConfig("1")
 	cfg.Inputs[0].Datatype = "FP8"
 	require.ErrorIs(t, s.Load(cfg, &doubler{}), ErrConfig)
+	cfg = doublerConfig("1")
+	cfg.MaxInFlight = -1
+	require.ErrorIs(t, s.Load(cfg, &doubler{}), ErrConfig)
 	require.NoError(t, s.Load(doublerConfig("1"), &doubler{}))
 	require.ErrorIs(t, s.Load(doublerConfig("1"), &doubler{}), ErrConfig)
 	require.ErrorIs(t, s.Unload(context.Background(), "double", "7"), ErrModelNotFound)

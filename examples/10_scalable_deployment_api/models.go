@@ -75,27 +75,63 @@ func (m *wideLayer) config(name string, maxBatch int) cloud.ModelConfig {
 	}
 }
 
+// gemmMinRows is the batch size from which one matrix product beats a
+// matrix-vector product per row: Sgemm packs the 1 MiB weight matrix on
+// every call, which costs as much as a few rows (BenchmarkWideLayer: 2 rows
+// took ~5× one row's time, 64 rows ~15×).
+const gemmMinRows = 8
+
 func (m *wideLayer) Predict(_ context.Context, in []cloud.Tensor) ([]cloud.Tensor, error) {
 	rows, d, k := in[0].Shape[0], m.dim, m.classes
+	x := in[0].FP32()
 	h := make([]float32, rows*d)
-	kernels.Sgemm(false, true, rows, d, d, 1, in[0].FP32(), d, m.w1, d, 0, h, d)
-	for i, v := range h {
-		h[i] = max(v, 0)
-	}
 	out := make([]float32, rows*k)
-	kernels.Sgemm(false, true, rows, k, d, 1, h, d, m.w2, d, 0, out, k)
+	if rows < gemmMinRows {
+		for r := range rows {
+			m.forward(1, x[r*d:(r+1)*d], h[r*d:(r+1)*d], out[r*k:(r+1)*k])
+		}
+	} else {
+		m.forward(rows, x, h, out)
+	}
 	return []cloud.Tensor{cloud.NewFP32("logits", []int{rows, k}, out)}, nil
 }
 
-// requestBody is one single-row request for a model with dim inputs.
-func requestBody(dim int) []byte {
-	x := make([]float32, dim)
-	for i := range x {
-		x[i] = float32(math.Sin(float64(i)))
+// forward computes out = relu(x W1ᵀ) W2ᵀ for rows rows, using h as scratch;
+// with one row Sgemm takes its matrix-vector path.
+func (m *wideLayer) forward(rows int, x, h, out []float32) {
+	d, k := m.dim, m.classes
+	kernels.Sgemm(false, true, rows, d, d, 1, x, d, m.w1, d, 0, h, d)
+	for i, v := range h {
+		h[i] = max(v, 0)
 	}
-	b, err := cloud.InferRequest{Inputs: []cloud.Tensor{cloud.NewFP32("x", []int{1, dim}, x)}}.MarshalJSON()
+	kernels.Sgemm(false, true, rows, k, d, 1, h, d, m.w2, d, 0, out, k)
+}
+
+// jsonRequest is one single-row request for a model with dim inputs.
+func jsonRequest(dim int) []byte {
+	b, err := singleRow(dim).MarshalJSON()
 	if err != nil {
 		panic(err)
 	}
 	return b
+}
+
+// binaryRequest is the same request with the binary tensor data extension
+// (input and outputs as raw little-endian bytes) and its JSON part's length.
+func binaryRequest(dim int) ([]byte, int) {
+	req := singleRow(dim)
+	req.Parameters = map[string]any{"binary_data_output": true}
+	b, n, err := req.EncodeBinary()
+	if err != nil {
+		panic(err)
+	}
+	return b, n
+}
+
+func singleRow(dim int) cloud.InferRequest {
+	x := make([]float32, dim)
+	for i := range x {
+		x[i] = float32(math.Sin(float64(i)))
+	}
+	return cloud.InferRequest{Inputs: []cloud.Tensor{cloud.NewFP32("x", []int{1, dim}, x)}}
 }

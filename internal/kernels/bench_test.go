@@ -26,6 +26,14 @@ func BenchmarkSgemv(b *testing.B) {
 	benchGemmT(b, "1024", 1, 1024, 1024, Sgemm)
 }
 
+// BenchmarkSgemmSmallBatch is a Linear layer x·Wᵀ (W 512×512) at the small
+// batch sizes a serving batcher or a decoder produces.
+func BenchmarkSgemmSmallBatch(b *testing.B) {
+	for _, m := range []int{1, 2, 4, 8, 16, 32} {
+		benchGemmT(b, fmt.Sprintf("m=%d", m), m, 512, 512, Sgemm)
+	}
+}
+
 func benchGemm[T float](b *testing.B, name string, m, n, k int, fn func(bool, bool, int, int, int, T, []T, int, []T, int, T, []T, int)) {
 	b.Run(name, func(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 2))

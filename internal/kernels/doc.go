@@ -53,7 +53,9 @@
 // m == 1 or n == 1 (a matrix-vector product, e.g. batch-1 inference) skips
 // packing, which would cost as much as the product: the matrix is streamed
 // once in its stored order, either as dot products of its rows with x or as
-// a sum of x-scaled rows, four rows or 128 columns per assembly call.
+// a sum of x-scaled rows, four rows or 128 columns per assembly call. Up to
+// four rows of C (a small serving batch, a decoder step) run as one such
+// product per row: packing a 512×512 B costs more than streaming it 4 times.
 //
 // Rounding: results differ from a naive triple loop by summation order and
 // by fused multiply-add (one rounding instead of two); the error is bounded

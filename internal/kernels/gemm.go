@@ -15,6 +15,10 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 	gemm(dgemmKernels[selected], "Dgemm", transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// gemvRows is the largest m for which Sgemm and Dgemm run one matrix-vector
+// product per row of C instead of packing B (BenchmarkSgemmSmallBatch).
+const gemvRows = 4
+
 func gemm[T float](ker *floatKernel[T], fn string, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	ar, ac := storedShape(transA, m, k)
 	br, bc := storedShape(transB, k, n)
@@ -28,6 +32,16 @@ func gemm[T float](ker *floatKernel[T], fn string, transA, transB bool, m, n, k 
 		scale(m, n, beta, c, ldc)
 	case m == 1 || n == 1:
 		gemv(ker, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case m <= gemvRows:
+		// A few rows (a serving batch, a decoder step): packing B costs more
+		// than streaming it once per row.
+		for i := range m {
+			ai := a[i*lda:]
+			if transA {
+				ai = a[i:]
+			}
+			gemv(ker, transA, transB, 1, n, k, alpha, ai, lda, b, ldb, beta, c[i*ldc:], ldc)
+		}
 	default:
 		parallelGemm(ker, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}

@@ -35,7 +35,8 @@ type Options struct {
 	// URL is the http:// address to POST Body to.
 	URL  string
 	Body []byte
-	// Header adds request headers (Content-Type is application/json).
+	// Header adds request headers; Content-Type is application/json
+	// unless Header sets it.
 	Header http.Header
 	// Connections is the number of concurrent connections (0 → 1).
 	Connections int
@@ -189,7 +190,10 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 
 func buildRequest(u *url.URL, h http.Header, body []byte) []byte {
 	var b strings.Builder
-	fmt.Fprintf(&b, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n", u.RequestURI(), u.Host, len(body))
+	fmt.Fprintf(&b, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n", u.RequestURI(), u.Host, len(body))
+	if h.Get("Content-Type") == "" {
+		b.WriteString("Content-Type: application/json\r\n")
+	}
 	for k, vs := range h {
 		for _, v := range vs {
 			fmt.Fprintf(&b, "%s: %s\r\n", k, v)

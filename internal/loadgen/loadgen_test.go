@@ -46,3 +46,29 @@ func TestClosedAndOpenLoops(t *testing.T) {
 	require.ErrorIs(t, refused.Check(), ErrNoAnswers)
 	require.Positive(t, refused.Errors)
 }
+
+func TestContentTypeDefaultsToJSONUnlessSet(t *testing.T) {
+	got := make(chan []string, 16)
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case got <- r.Header.Values("Content-Type"):
+		default:
+		}
+	}))
+	defer srv.Close()
+	for _, c := range []struct {
+		header http.Header
+		want   string
+	}{
+		{nil, "application/json"},
+		{http.Header{"Content-Type": {"application/octet-stream"}}, "application/octet-stream"},
+	} {
+		r, err := Run(context.Background(), Options{URL: srv.URL, Body: []byte("x"), Header: c.header, Duration: 10 * time.Millisecond})
+		require.NoError(t, err)
+		require.NoError(t, r.Check())
+		require.Equal(t, []string{c.want}, <-got)
+		for len(got) > 0 {
+			<-got
+		}
+	}
+}

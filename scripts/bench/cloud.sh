@@ -3,12 +3,16 @@
 # matrix-vector product and softmax on an Open Inference Protocol JSON body
 # of 256 FP32 values), the same load (wrk, 2 threads, 64 connections), on
 # loopback, alternating servers round by round; best of ROUNDS for each.
-# Then example 10's full lesson: concurrency sweep, dynamic batching on a
-# 512×512 layer (batch 64 vs batch 1), overload at 2× capacity and a drain
-# under load.
+# Then example 10 as two processes pinned to different CPUs (server on
+# SERVER_CPU, load generator on LOAD_CPU, GOMAXPROCS=1 each, so they do not
+# compete for a core): concurrency sweep, dynamic batching on a 512×512 layer
+# (batch ≤ 64 vs batch 1, JSON and binary-extension bodies, mean batch rows
+# and server CPU per request from /metrics), overload at 2× capacity. Last,
+# example 10's in-process lesson, for the drain under load.
 #
 #   bash scripts/bench/cloud.sh
 #   ROUNDS=5 DURATION=20s CONNECTIONS=64 bash scripts/bench/cloud.sh
+#   SERVER_CPU=2 LOAD_CPU=3 bash scripts/bench/cloud.sh    # on a larger machine
 #
 # Needs wrk and Debian's python3-fastapi and python3-uvicorn (uvloop and
 # httptools are used when installed).
@@ -20,6 +24,9 @@ conns=${CONNECTIONS:-64}
 py=/usr/bin/python3
 go_port=18080
 py_port=18081
+pinned_port=18082
+server_cpu=${SERVER_CPU:-0}
+load_cpu=${LOAD_CPU:-1}
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -29,6 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+command -v taskset >/dev/null || { echo "cloud.sh: taskset is not installed (util-linux)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "cloud.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 $py -c 'import fastapi, uvicorn' 2>/dev/null || { echo "cloud.sh: apt-get install python3-fastapi python3-uvicorn" >&2; exit 1; }
 
@@ -98,6 +106,17 @@ for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 wait 2>/dev/null || true
 pids=()
 echo
-echo "## example 10 (in-process load generator): sweep, batching, overload, drain"
+echo "## example 10, server (CPU $server_cpu) and load generator (CPU $load_cpu) in separate pinned processes"
+echo
+GOMAXPROCS=1 taskset -c "$server_cpu" "$tmp/ex10" -serve 127.0.0.1:$pinned_port 2>"$tmp/pinned.log" &
+pids+=($!)
+ready http://127.0.0.1:$pinned_port/v2/health/ready
+GOMAXPROCS=1 taskset -c "$load_cpu" "$tmp/ex10" -load 127.0.0.1:$pinned_port -out "$tmp/out-pinned"
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+wait 2>/dev/null || true
+pids=()
+
+echo
+echo "## example 10 in one process (generator and server share the cores): drain under load"
 echo
 "$tmp/ex10" -out "$tmp/out"
