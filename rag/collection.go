@@ -83,9 +83,10 @@ func indexTexts(ctx context.Context, ids, texts []string, emb Embedder, lsa LSAO
 	if err != nil {
 		return nil, DenseRetriever{}, err
 	}
-	if err := bm.addAnalysed(ids, analysed); err != nil {
-		return nil, DenseRetriever{}, err
-	}
+	// BM25's postings and the dense side only read the analysis, so the
+	// serial posting build overlaps the embedding.
+	bmDone := make(chan error, 1)
+	go func() { bmDone <- bm.addAnalysed(ids, analysed) }()
 	var vecs [][]float32
 	if emb == nil {
 		var l *LSA
@@ -93,6 +94,9 @@ func indexTexts(ctx context.Context, ids, texts []string, emb Embedder, lsa LSAO
 		emb = l
 	} else {
 		vecs, err = emb.Embed(ctx, texts)
+	}
+	if bmErr := <-bmDone; bmErr != nil {
+		return nil, DenseRetriever{}, bmErr
 	}
 	if err != nil {
 		return nil, DenseRetriever{}, err
