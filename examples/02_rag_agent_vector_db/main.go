@@ -385,15 +385,7 @@ func plotSweep(opts *lesson.Options, grid []float64, curves map[string][]float64
 	if err != nil {
 		return err
 	}
-	path, err := opts.File("rag_fusion_weight.png")
-	if err != nil {
-		return err
-	}
-	if err := plots.Save(p, path); err != nil {
-		return err
-	}
-	fmt.Println("wrote", path)
-	return nil
+	return opts.SavePlot(p, "rag_fusion_weight.png")
 }
 
 func shorten(s string, n int) string {

@@ -280,15 +280,8 @@ func plotTradeoff(opts *lesson.Options, vs []*variant, dataName string) error {
 	}
 	span := math.Max(hi-lo, 0.5)
 	p.Y.Min, p.Y.Max = lo-0.1*span, hi+1.2*span
-	path, err := opts.File("tradeoff.png")
-	if err != nil {
-		return err
-	}
-	if err := plots.Save(p, path); err != nil {
-		return err
-	}
-	fmt.Println("\nwrote", path)
-	return nil
+	fmt.Println()
+	return opts.SavePlot(p, "tradeoff.png")
 }
 
 // plotWeightError quantises the layer's weights per row as QuantizeDynamic
@@ -319,13 +312,8 @@ func plotWeightError(opts *lesson.Options, d *nn.Dense) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	path, err := opts.File("weight_error.png")
-	if err != nil {
+	if err := opts.SavePlot(p, "weight_error.png"); err != nil {
 		return 0, err
 	}
-	if err := plots.Save(p, path); err != nil {
-		return 0, err
-	}
-	fmt.Println("wrote", path)
 	return math.Sqrt(sq / float64(len(errs))), nil
 }

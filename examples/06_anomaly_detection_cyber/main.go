@@ -246,14 +246,9 @@ func plotScores(opts *lesson.Options, data *traffic, forest, baseline []float64)
 		if err != nil {
 			return err
 		}
-		path, err := opts.File(p.file)
-		if err != nil {
+		if err := opts.SavePlot(plot, p.file); err != nil {
 			return err
 		}
-		if err := plots.Save(plot, path); err != nil {
-			return err
-		}
-		fmt.Println("wrote", path)
 	}
 	return nil
 }

@@ -297,20 +297,12 @@ func sweep(ctx context.Context, models []namedModel, x *nn.Mat, y []int, p plan,
 }
 
 func savePlot(opts *lesson.Options, curves []plots.Series, p plan, dataName string) error {
-	path, err := opts.File("accuracy_vs_epsilon.png")
-	if err != nil {
-		return err
-	}
 	plot, err := plots.Lines(fmt.Sprintf("Robust accuracy vs ε (%s, held-out test images)", shortName(dataName)), "ε (L∞)", "accuracy", curves...)
 	if err != nil {
 		return err
 	}
 	plot.Y.Min, plot.Y.Max = 0, 1
-	if err := plots.Save(plot, path); err != nil {
-		return err
-	}
-	fmt.Println("wrote", path)
-	return nil
+	return opts.SavePlot(plot, "accuracy_vs_epsilon.png")
 }
 
 // saveGrid draws test images the clean model gets right, their FGSM and PGD

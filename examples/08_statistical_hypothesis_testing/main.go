@@ -302,9 +302,5 @@ func savePlot(opts *lesson.Options, name string, p *plot.Plot, err error) error 
 	if err != nil {
 		return err
 	}
-	path, err := opts.File(name)
-	if err != nil {
-		return err
-	}
-	return plots.Save(p, path)
+	return opts.SavePlot(p, name)
 }

@@ -28,7 +28,6 @@ import (
 	"github.com/mlprep/mlprep/internal/nn"
 	"github.com/mlprep/mlprep/internal/plots"
 	"github.com/mlprep/mlprep/internal/progress"
-	"gonum.org/v1/plot"
 	"gorgonia.org/tensor"
 )
 
@@ -263,7 +262,7 @@ func trainReversal(opts *lesson.Options) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := save(opts, curve, "training.png"); err != nil {
+	if err := opts.SavePlot(curve, "training.png"); err != nil {
 		return 0, err
 	}
 	return acc, heatmap(opts, model, cfg.Layers, tx[0])
@@ -306,17 +305,5 @@ func heatmap(opts *lesson.Options, model *attention.Tagger, layers int, seq []in
 	if err != nil {
 		return err
 	}
-	return save(opts, p, "attention_heatmap.png")
-}
-
-func save(opts *lesson.Options, p *plot.Plot, name string) error {
-	path, err := opts.File(name)
-	if err != nil {
-		return err
-	}
-	if err := plots.Save(p, path); err != nil {
-		return err
-	}
-	fmt.Println("wrote", path)
-	return nil
+	return opts.SavePlot(p, "attention_heatmap.png")
 }

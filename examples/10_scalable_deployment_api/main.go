@@ -299,14 +299,9 @@ func savePlots(opts *lesson.Options, xs, rps, p50, p95, p99 []float64) error {
 		return err
 	}
 	for name, p := range map[string]*plot.Plot{"latency.png": lat, "throughput.png": thr} {
-		path, err := opts.File(name)
-		if err != nil {
+		if err := opts.SavePlot(p, name); err != nil {
 			return err
 		}
-		if err := plots.Save(p, path); err != nil {
-			return err
-		}
-		fmt.Println("wrote", path)
 	}
 	return nil
 }

@@ -8,6 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"gonum.org/v1/plot"
+
+	"github.com/mlprep/mlprep/internal/plots"
 )
 
 // HeadlinePrefix starts the one line per program that examples/roadmap reads
@@ -44,6 +48,20 @@ func (o *Options) File(name string) (string, error) {
 		return "", fmt.Errorf("lesson: output directory: %w", err)
 	}
 	return filepath.Join(o.Out, name), nil
+}
+
+// SavePlot writes p as a PNG named name inside the output directory and
+// tells the reader where it went.
+func (o *Options) SavePlot(p *plot.Plot, name string) error {
+	path, err := o.File(name)
+	if err != nil {
+		return err
+	}
+	if err := plots.Save(p, path); err != nil {
+		return err
+	}
+	fmt.Println("wrote", path)
+	return nil
 }
 
 // Headline prints the program's headline figure for the roadmap summary.
