@@ -174,13 +174,5 @@ func stealthSweep(ctx context.Context, opts *lesson.Options, f *inputFlags, sc s
 	if err != nil {
 		return err
 	}
-	path, err := opts.File("stealth.png")
-	if err != nil {
-		return err
-	}
-	if err := plots.Save(p, path); err != nil {
-		return err
-	}
-	fmt.Println("wrote", path)
-	return nil
+	return opts.SavePlot(p, "stealth.png")
 }
