@@ -139,20 +139,32 @@ var signals = []signal{
 // on the woven red team they lost half the precision@10.)
 func tails(incs []Incident, s signal) []float64 {
 	x := signalValues(incs, s)
-	order := make([]int, len(x))
-	for i := range order {
-		order[i] = i
+	// Values sorted descending with their positions (an unstable sort is
+	// enough: ties share their p), then one pass over the runs of equal
+	// values; a stable sort of indices compared through x cost five times
+	// as much. A NaN (no evidence) gets p = 1.
+	type valueAt struct {
+		v float64
+		i int32
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(x[b], x[a]) })
+	order := make([]valueAt, 0, len(x))
 	p := make([]float64, len(x))
+	for i, v := range x {
+		if math.IsNaN(v) {
+			p[i] = 1
+			continue
+		}
+		order = append(order, valueAt{v, int32(i)})
+	}
+	slices.SortFunc(order, func(a, b valueAt) int { return cmp.Compare(b.v, a.v) })
 	n := float64(len(x))
 	for i := 0; i < len(order); {
 		j := i
-		for j < len(order) && x[order[j]] == x[order[i]] {
+		for j < len(order) && order[j].v == order[i].v {
 			j++
 		}
-		for _, k := range order[i:j] {
-			p[k] = float64(j) / n
+		for _, o := range order[i:j] {
+			p[o.i] = float64(j) / n
 		}
 		i = j
 	}
