@@ -105,7 +105,8 @@ func (a *Analyzer) ObserveBatch(evs []Event) {
 		for i := range g {
 			sink ^= a.base.touch(g[i])
 			if u := g[i].SrcUser; int(u) < len(a.acc) {
-				sink ^= uint64(a.acc[u].stamp)
+				acc := &a.acc[u]
+				sink ^= uint64(acc.stamp) ^ math.Float64bits(acc.minP)
 			}
 		}
 		a.sink ^= sink
