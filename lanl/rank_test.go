@@ -38,3 +38,27 @@ func TestTailsMatchDefinition(t *testing.T) {
 		t.Fatalf("with a NaN: %v, want [1/3 1 2/3]", got)
 	}
 }
+
+// TestTailsAtMatchTails checks the alert list's shortcut against tails, for
+// short lists (counted) and long ones (sorted), NaN included.
+func TestTailsAtMatchTails(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	incs := make([]Incident, 500)
+	for i := range incs {
+		incs[i].Novelty = float64(rng.IntN(7))
+	}
+	incs[3].Novelty = math.NaN()
+	sig := signal{value: func(in *Incident) float64 { return in.Novelty }}
+	all := tails(incs, sig)
+	for _, k := range []int{0, 1, 10, fewAlerts, fewAlerts + 1, len(incs)} {
+		at := rng.Perm(len(incs))[:k]
+		if k > 1 {
+			at[1] = 3
+		}
+		for r, p := range tailsAt(incs, sig, at) {
+			if p != all[at[r]] {
+				t.Fatalf("k=%d: tail at incident %d = %v, want %v", k, at[r], p, all[at[r]])
+			}
+		}
+	}
+}
