@@ -38,9 +38,10 @@ func (g *windowGraph) pageRank(edges [][2]uint32, damping float64) []float64 {
 
 // edgeList is a window's computer graph in compressed sparse rows, as a
 // gonum graph.Directed for network.PageRankSparse. Building a
-// simple.DirectedGraph (a map of maps, one allocation per edge) cost
-// four times the PageRank iterations themselves; the arrays here are
-// reused from window to window. Nodes are in increasing ID order and each
+// simple.DirectedGraph (a map of maps, one allocation per edge) and
+// listing its nodes cost more than the PageRank iterations themselves
+// (the graph stage took 3.3 s of CPU on a 10M-line month, 0.8 s with this
+// type); the arrays here are reused from window to window. Nodes are in increasing ID order and each
 // node's successors too.
 type edgeList struct {
 	node    []graph.Node // by computer ID: the node value, built once
