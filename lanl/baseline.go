@@ -110,7 +110,10 @@ func (b *Baseline) Observe(e Event) EventScore {
 // word of it (see Analyzer.ObserveBatch).
 func (b *Baseline) touch(e Event) uint64 {
 	b.ensure(e.SrcUser, max(e.DstComputer, e.SrcComputer))
-	return uint64(b.users[e.SrcUser].events) ^ uint64(b.compCount[e.DstComputer]) ^
+	// A user's history is 100 bytes: the hour's count can sit on the next
+	// cache line from the event count.
+	hist := &b.users[e.SrcUser]
+	return uint64(hist.events) ^ uint64(hist.hours[hourOfDay(e.Time)]) ^ uint64(b.compCount[e.DstComputer]) ^
 		b.userDst.touch(e.SrcUser, e.DstComputer) ^ b.userSrc.touch(e.SrcUser, e.SrcComputer) ^
 		b.edges.touch(e.SrcComputer, e.DstComputer)
 }
