@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"unsafe"
 )
 
@@ -263,16 +264,31 @@ func (a *Analyzer) Finish() []Incident {
 	a.wait()
 	a.window = -1
 	// Sized once: growing by appends copied the incidents (a hundred bytes
-	// each, a million on a month of data) about five times over.
+	// each, a million on a month of data) about five times over. The list
+	// is 100 MB of fresh pages, and faulting them in is the cost (about
+	// 18 µs per 4 KiB page on this VM, where slices.Grow's clearing took
+	// 0.6 s): make leaves fresh pages to the kernel's zeroing, and the
+	// copy runs in two halves on two cores, which fault in parallel.
 	n := len(a.incidents)
-	for _, w := range a.windows {
+	at := make([]int, len(a.windows))
+	for i, w := range a.windows {
+		at[i] = n
 		n += len(w)
 	}
-	a.incidents = slices.Grow(a.incidents, n-len(a.incidents))
-	for _, w := range a.windows {
-		a.incidents = append(a.incidents, w...)
+	all := make([]Incident, n)
+	copy(all, a.incidents)
+	half := len(a.windows) / 2
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i, w := range a.windows[half:] {
+			copy(all[at[half+i]:], w)
+		}
+	})
+	for i, w := range a.windows[:half] {
+		copy(all[at[i]:], w)
 	}
-	a.windows = nil
+	wg.Wait()
+	a.incidents, a.windows = all, nil
 	return a.incidents
 }
 

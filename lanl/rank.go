@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mlprep/mlprep/anomaly"
 )
@@ -187,10 +190,12 @@ func signalValues(incs []Incident, s signal) []float64 {
 func familyTails(incs []Incident, use func(signal) bool) [][]float64 {
 	out := make([][]float64, numFamilies)
 	k := make([]float64, numFamilies)
+	var used []signal
 	for _, s := range signals {
 		if s.family == notFused || !use(s) {
 			continue
 		}
+		used = append(used, s)
 		f := s.family
 		if out[f] == nil {
 			out[f] = make([]float64, len(incs))
@@ -199,10 +204,29 @@ func familyTails(incs []Incident, use func(signal) bool) [][]float64 {
 			}
 		}
 		k[f]++
-		for i, p := range tails(incs, s) {
-			out[f][i] = min(out[f][i], p)
-		}
 	}
+	// Each signal's tails is a sort of its own, the ranking's whole cost:
+	// they run on all cores (the stream is over, nothing else is running),
+	// and folding them in by min gives the same result in any order.
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range min(runtime.GOMAXPROCS(0), len(used)) {
+		wg.Go(func() {
+			for j := next.Add(1) - 1; j < int64(len(used)); j = next.Add(1) - 1 {
+				s := used[j]
+				t := tails(incs, s)
+				mu.Lock()
+				for i, p := range t {
+					out[s.family][i] = min(out[s.family][i], p)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
 	for f, ps := range out {
 		for i := range ps {
 			ps[i] = min(1, k[f]*ps[i])
