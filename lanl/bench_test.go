@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mlprep/mlprep/internal/cputime"
 )
 
 // benchAuth generates a small data set once per benchmark.
@@ -41,11 +42,11 @@ func BenchmarkAuthReader(b *testing.B) {
 }
 
 // cpuNow is the CPU time (user + system) of the process so far: on a shared
-// machine it says more about cost than the wall clock.
+// machine it says more about cost than the wall clock. Zero where the system
+// does not report it (the cpu-ns metrics then read 0).
 func cpuNow() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	d, _ := cputime.Process()
+	return d
 }
 
 // BenchmarkAnalyze measures the streaming pipeline after parsing: baseline,
