@@ -24,9 +24,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"syscall"
 	"time"
 
+	"github.com/mlprep/mlprep/internal/cputime"
 	"github.com/mlprep/mlprep/internal/lesson"
 )
 
@@ -74,10 +74,12 @@ func (m meter) usage() usage {
 	return usage{wall: time.Since(m.start), cpu: cpu - m.cpu, peakRSS: rss}
 }
 
+// cpuAndRSS reads the process's CPU time and peak RSS (zero where the
+// system does not report them).
 func cpuAndRSS() (time.Duration, int64) {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), ru.Maxrss << 10
+	cpu, _ := cputime.Process()
+	rss, _ := cputime.PeakRSS()
+	return cpu, rss
 }
 
 func (u usage) String() string {
