@@ -98,8 +98,8 @@ func NewAnalyzer(c Config) (*Analyzer, error) {
 // ICDE 2004) overlaps the misses. The prefetches are PREFETCHT0
 // instructions, not loads: a load that misses holds up retirement, so the
 // reorder buffer filled behind the first few misses and a group's loads
-// overlapped only partly (prefetching took ObserveBatch from about 0.34 to
-// about 0.22 µs of CPU per event in the CLI's profile of a 10M-line run).
+// overlapped only partly (prefetching took ObserveBatch from 0.31 to 0.22 µs
+// of CPU per event in the CLI's profile of a 10M-line run).
 func (a *Analyzer) ObserveBatch(evs []Event) {
 	const group = 32
 	for len(evs) > 0 {
