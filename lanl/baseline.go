@@ -106,16 +106,19 @@ func (b *Baseline) Observe(e Event) EventScore {
 	return s
 }
 
-// touch issues the loads of e's per-user and per-pair state and returns a
-// word of it (see Analyzer.ObserveBatch).
-func (b *Baseline) touch(e Event) uint64 {
+// touch prefetches e's per-user and per-pair state (see
+// Analyzer.ObserveBatch).
+func (b *Baseline) touch(e Event) {
 	b.ensure(e.SrcUser, max(e.DstComputer, e.SrcComputer))
 	// A user's history is 100 bytes: the hour's count can sit on the next
 	// cache line from the event count.
 	hist := &b.users[e.SrcUser]
-	return uint64(hist.events) ^ uint64(hist.hours[hourOfDay(e.Time)]) ^ uint64(b.compCount[e.DstComputer]) ^
-		b.userDst.touch(e.SrcUser, e.DstComputer) ^ b.userSrc.touch(e.SrcUser, e.SrcComputer) ^
-		b.edges.touch(e.SrcComputer, e.DstComputer)
+	prefetch(unsafe.Pointer(hist))
+	prefetch(unsafe.Pointer(&hist.hours[hourOfDay(e.Time)]))
+	prefetch(unsafe.Pointer(&b.compCount[e.DstComputer]))
+	b.userDst.touch(e.SrcUser, e.DstComputer)
+	b.userSrc.touch(e.SrcUser, e.SrcComputer)
+	b.edges.touch(e.SrcComputer, e.DstComputer)
 }
 
 // ensure grows the per-user and per-computer arrays to cover the IDs.

@@ -88,14 +88,13 @@ func log2(n int) int {
 	return b
 }
 
-// touch loads the cell where (a, b) would be probed first and returns a
-// word of it, so that a batch of lookups can bring their cache lines in
-// with independent loads before the real, dependent work (see
-// Analyzer.ObserveBatch).
-func (t *pairTable) touch(a, b uint32) uint64 {
+// touch prefetches the cell where (a, b) would be probed first, so that
+// a batch of lookups brings their cache lines in together before the
+// real, dependent work (see Analyzer.ObserveBatch).
+func (t *pairTable) touch(a, b uint32) {
 	if len(t.cells) == 0 {
-		return 0
+		return
 	}
 	k := pairKey(a, b) + 1
-	return t.cells[(k*0x9E3779B97F4A7C15)>>t.shift].key
+	prefetch(unsafe.Pointer(&t.cells[(k*0x9E3779B97F4A7C15)>>t.shift]))
 }
