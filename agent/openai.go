@@ -9,9 +9,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mlprep/mlprep/internal/retryafter"
 )
 
 // OpenAIClient is a ChatModel speaking the OpenAI chat-completions protocol
@@ -260,7 +261,7 @@ func (c *OpenAIClient) attempt(ctx context.Context, endpoint string, body []byte
 	defer resp.Body.Close()
 	body2 := &idleReader{r: resp.Body, timer: idle, timeout: timeout}
 	if resp.StatusCode != http.StatusOK {
-		return Message{}, retryAfter(resp.Header.Get("Retry-After")), false, readAPIError(resp.StatusCode, body2)
+		return Message{}, retryafter.Parse(resp.Header.Get("Retry-After")), false, readAPIError(resp.StatusCode, body2)
 	}
 	if c.Stream {
 		msg, started, err := readStream(actx, body2)
@@ -318,16 +319,6 @@ func readAPIError(status int, body io.Reader) error {
 		return r.Error.apiError(status)
 	}
 	return &APIError{StatusCode: status, Message: snippet(data)}
-}
-
-func retryAfter(h string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
 }
 
 func snippet(data []byte) string {

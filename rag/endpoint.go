@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mlprep/mlprep/internal/retryafter"
 )
 
 // Endpoint is an OpenAI-compatible HTTP API: OpenAI itself, Azure OpenAI,
@@ -138,7 +140,7 @@ func (e Endpoint) once(ctx context.Context, target string, payload []byte, out a
 	if resp.StatusCode != http.StatusOK {
 		err := fmt.Errorf("%w: %s: HTTP %d: %s", ErrAPI, target, resp.StatusCode, apiMessage(data))
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-			return retryAfter(resp.Header.Get("Retry-After")), err
+			return min(retryafter.Parse(resp.Header.Get("Retry-After")), time.Minute), err
 		}
 		return -1, err
 	}
@@ -180,11 +182,4 @@ func apiMessage(body []byte) string {
 		s = s[:200] + "…"
 	}
 	return strconv.Quote(s)
-}
-
-func retryAfter(h string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && s >= 0 {
-		return min(time.Duration(s)*time.Second, time.Minute)
-	}
-	return 0
 }
