@@ -28,13 +28,9 @@ func main() {
 	repeats := flag.Int("repeats", 3, "rounds per measurement; the best is kept")
 	clockName := flag.String("clock", "wall", "wall, or cpu: the thread's CPU time (needs GOMAXPROCS=1)")
 	flag.Parse()
-	now := wallClock
-	if *clockName == "cpu" {
-		if runtime.GOMAXPROCS(0) != 1 {
-			log.Fatal("-clock cpu needs GOMAXPROCS=1: the kernels must run on the calling thread")
-		}
-		runtime.LockOSThread()
-		now = cputime.Thread
+	now, err := cputime.Clock(*clockName)
+	if err != nil {
+		log.Fatal(err)
 	}
 	peer := map[string]any{}
 	if *peerPath != "" {
@@ -111,8 +107,6 @@ type bench struct {
 	peer    map[string]any
 	now     func() time.Duration
 }
-
-func wallClock() time.Duration { return time.Duration(time.Now().UnixNano()) }
 
 // time returns the best per-call time of f over the rounds, each round
 // running enough calls to last about 50 ms.

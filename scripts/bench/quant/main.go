@@ -26,13 +26,9 @@ func main() {
 	repeats := flag.Int("repeats", 5, "rounds per measurement; the best is kept")
 	clockName := flag.String("clock", "wall", "wall, or cpu: the thread's CPU time (needs GOMAXPROCS=1)")
 	flag.Parse()
-	now := func() time.Duration { return time.Duration(time.Now().UnixNano()) }
-	if *clockName == "cpu" {
-		if runtime.GOMAXPROCS(0) != 1 {
-			log.Fatal("-clock cpu needs GOMAXPROCS=1: the kernels must run on the calling thread")
-		}
-		runtime.LockOSThread()
-		now = cputime.Thread
+	now, err := cputime.Clock(*clockName)
+	if err != nil {
+		log.Fatal(err)
 	}
 	peer := map[string]any{}
 	if *peerPath != "" {
